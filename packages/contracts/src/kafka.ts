@@ -1,0 +1,20 @@
+/** Names shared by the producer, the consumer, the local stack and the deployment files. */
+export const ORDER_CREATED_TOPIC = 'order.created';
+export const ORDER_PROCESSOR_GROUP = 'order-processor';
+
+export function deadLetterTopicOf(topic: string): string {
+  return `${topic}.dlq`;
+}
+
+/** Record header names. mirrord's queue splitting filters on `customer_email` (record headers only). */
+export const HEADERS = {
+  eventType: 'event_type',
+  contentType: 'content-type',
+  traceparent: 'traceparent',
+  customerEmail: 'customer_email',
+  // Dead-letter records carry why and where from.
+  dlqError: 'dlq_error',
+  dlqSourceTopic: 'dlq_source_topic',
+  dlqSourcePartition: 'dlq_source_partition',
+  dlqSourceOffset: 'dlq_source_offset',
+} as const;

@@ -1,0 +1,33 @@
+import { defineConfig } from 'vitest/config';
+
+// Test tiers by file name: *.unit.test.ts (no I/O), *.int.test.ts (the real PostgreSQL and Kafka that
+// dev/src/test-setup.ts starts or reuses), tests/e2e/*.e2e.test.ts (real browser against the real stack).
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: 'unit',
+          include: ['packages/*/test/**/*.unit.test.ts', 'services/*/test/**/*.unit.test.ts', 'dev/test/**/*.unit.test.ts'],
+        },
+      },
+      'frontend/vite.config.ts',
+      {
+        test: {
+          name: 'integration',
+          include: [
+            'services/*/test/**/*.int.test.ts',
+            'dev/test/**/*.int.test.ts',
+            'tests/**/*.int.test.ts',
+            'tests/e2e/**/*.e2e.test.ts',
+          ],
+          globalSetup: ['dev/src/test-setup.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 180_000,
+          // Two cores: the servers need CPU too.
+          maxWorkers: 2,
+        },
+      },
+    ],
+  },
+});
