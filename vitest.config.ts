@@ -8,7 +8,13 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['packages/*/test/**/*.unit.test.ts', 'services/*/test/**/*.unit.test.ts', 'dev/test/**/*.unit.test.ts'],
+          include: [
+            'packages/*/test/**/*.unit.test.ts',
+            'services/*/test/**/*.unit.test.ts',
+            'dev/test/**/*.unit.test.ts',
+            'deploy/test/**/*.unit.test.ts',
+            'tests/**/*.unit.test.ts',
+          ],
         },
       },
       'frontend/vite.config.ts',

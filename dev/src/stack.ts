@@ -45,10 +45,14 @@ export async function startInfra(settings: StackSettings, topic = ORDER_CREATED_
   };
   if (postgres.status === 'rejected' || kafka.status === 'rejected') {
     await stop();
-    const reasons = [postgres, kafka].flatMap((r) => (r.status === 'rejected' ? [String(r.reason?.message ?? r.reason)] : []));
+    const reasons = [postgres, kafka].flatMap((r) =>
+      r.status === 'rejected' ? [String(r.reason?.message ?? r.reason)] : [],
+    );
     throw new Error(reasons.join('\n'));
   }
-  pgLog(settings.externalDatabaseUrl ? 'using DATABASE_URL (external server)' : `ready on port ${settings.postgresPort}`);
+  pgLog(
+    settings.externalDatabaseUrl ? 'using DATABASE_URL (external server)' : `ready on port ${settings.postgresPort}`,
+  );
   await ensureTopics(kafka.value.brokers, topic, settings.topicPartitions);
   kafkaLog(`ready on ${kafka.value.brokers}; topic ${topic} has ${settings.topicPartitions} partitions`);
   return {

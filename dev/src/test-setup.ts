@@ -1,16 +1,10 @@
 // Vitest global setup of the integration tier: the real PostgreSQL and Kafka, started here unless already
 // running (npm run infra) or given (DATABASE_URL / KAFKA_BROKERS); stopped afterwards if started here.
+
 import type { TestProject } from 'vitest/node';
 import { readStackSettings } from './settings.ts';
 import { startInfra } from './stack.ts';
-
-declare module 'vitest' {
-  export interface ProvidedContext {
-    databaseUrl: string;
-    adminDatabaseUrl: string;
-    kafkaBrokers: string;
-  }
-}
+import type {} from './vitest-context.ts';
 
 export default async function setup(project: TestProject) {
   const infra = await startInfra(readStackSettings());

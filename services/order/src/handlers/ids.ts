@@ -1,0 +1,24 @@
+import { randomBytes, randomInt, randomUUID } from 'node:crypto';
+
+// Order ids are UUIDv4 (122 random bits) and tracking tokens 144 random bits: neither can be guessed.
+// The order number is only for people to read out; it grants nothing.
+const ORDER_NUMBER_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789'; // no 0/O, 1/I
+
+export interface IdSource {
+  orderId(): string;
+  eventId(): string;
+  trackingToken(): string;
+  orderNumber(): string;
+  traceparent(): string;
+}
+
+export const randomIds: IdSource = {
+  orderId: randomUUID,
+  eventId: randomUUID,
+  trackingToken: () => randomBytes(18).toString('base64url'),
+  orderNumber: () =>
+    `MM-${Array.from({ length: 7 }, () => ORDER_NUMBER_ALPHABET[randomInt(ORDER_NUMBER_ALPHABET.length)]).join('')}`,
+  traceparent: () => `00-${randomBytes(16).toString('hex')}-${randomBytes(8).toString('hex')}-01`,
+};
+
+export const TRACKING_TOKEN_PATTERN = '^[A-Za-z0-9_-]{24}$';

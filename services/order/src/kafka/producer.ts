@@ -1,0 +1,36 @@
+import { ProduceAcks, Producer, stringSerializers } from '@platformatic/kafka';
+import type { OutboxMessage } from '../store/types.ts';
+
+/** What the outbox relay needs from Kafka; the real one is below, tests may pass a fake. */
+export interface EventProducer {
+  send(messages: OutboxMessage[]): Promise<void>;
+  /** Resolves when the cluster answers a metadata request. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Idempotent producer, acks=all: an acknowledged event is on every in-sync replica, and retries add no duplicates. */
+export function createKafkaEventProducer(brokers: string[], clientId = 'order-service'): EventProducer {
+  const producer = new Producer({
+    clientId,
+    bootstrapBrokers: brokers,
+    serializers: stringSerializers,
+    idempotent: true,
+    acks: ProduceAcks.ALL,
+    // Fail fast while Kafka is down: the relay owns retrying (with backoff), the events wait in the outbox.
+    timeout: 5000,
+    retries: 2,
+    retryDelay: 250,
+  });
+  return {
+    async send(messages) {
+      await producer.send({
+        messages: messages.map((m) => ({ topic: m.topic, key: m.key, value: m.payload, headers: m.headers })),
+      });
+    },
+    async ping() {
+      await producer.metadata({ topics: [], forceUpdate: true });
+    },
+    close: () => producer.close(),
+  };
+}

@@ -1,0 +1,147 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type pg from 'pg';
+import type { EventProducer } from '../kafka/producer.ts';
+import type { OutboxMessage } from '../store/types.ts';
+
+export interface OutboxRelayOptions {
+  pool: pg.Pool;
+  producer: EventProducer;
+  log: { info(msg: string): void; warn(msg: string): void; error(obj: unknown, msg: string): void };
+  /** Safety-net poll for rows nobody woke us for (a crash, another instance's rows). */
+  pollIntervalMs: number;
+  batchSize?: number;
+}
+
+// The oldest unpublished rows, skipping rows another relay holds, and never a row whose key has an older
+// unpublished row (so two instances cannot reorder one order's events).
+const CLAIM = `
+SELECT o.id, o.event_id AS "eventId", o.topic, o.message_key AS key, o.payload, o.headers
+  FROM outbox o
+ WHERE o.published_at IS NULL
+   AND NOT EXISTS (SELECT 1 FROM outbox older
+                    WHERE older.message_key = o.message_key AND older.published_at IS NULL AND older.id < o.id)
+ ORDER BY o.id
+ LIMIT $1
+   FOR UPDATE SKIP LOCKED`;
+
+/**
+ * Publishes outbox rows to Kafka. Woken in-process right after an order commits (so an event reaches Kafka
+ * within milliseconds), and polling as the safety net. Retries with backoff while Kafka is down.
+ */
+export class OutboxRelay {
+  readonly #opts: Required<OutboxRelayOptions>;
+  readonly #waiters = new Map<string, () => void>();
+  #wake: (() => void) | undefined;
+  #woken = false;
+  #running = false;
+  #loop: Promise<void> | undefined;
+  #failures = 0;
+
+  constructor(opts: OutboxRelayOptions) {
+    this.#opts = { batchSize: 500, ...opts };
+  }
+
+  start(): void {
+    this.#running = true;
+    this.#loop = this.#run();
+  }
+
+  async stop(): Promise<void> {
+    this.#running = false;
+    this.wake();
+    await this.#loop;
+  }
+
+  /** Ask for a drain now (after a commit). Cheap; many wakes collapse into one drain. */
+  wake(): void {
+    this.#woken = true;
+    this.#wake?.();
+  }
+
+  /**
+   * Wakes the relay and resolves true once `eventId` is on Kafka, or false after `timeoutMs` (the event is
+   * still durable in the outbox and will be published when Kafka answers).
+   */
+  async publishSoon(eventId: string, timeoutMs: number): Promise<boolean> {
+    const published = new Promise<boolean>((resolve) => this.#waiters.set(eventId, () => resolve(true)));
+    this.wake();
+    const timeout = sleep(timeoutMs, false, { ref: false });
+    const result = await Promise.race([published, timeout]);
+    this.#waiters.delete(eventId);
+    return result;
+  }
+
+  async #run(): Promise<void> {
+    while (this.#running) {
+      this.#woken = false;
+      let published = 0;
+      try {
+        published = await this.drainOnce();
+        if (this.#failures > 0) this.#opts.log.info('Kafka is reachable again; outbox relay resumed');
+        this.#failures = 0;
+      } catch (error) {
+        this.#failures += 1;
+        const delay = Math.min(100 * 2 ** this.#failures, 10_000);
+        if (this.#failures === 1 || this.#failures % 10 === 0) {
+          this.#opts.log.error(
+            error,
+            `outbox relay cannot publish (attempt ${this.#failures}); retrying in ${delay} ms`,
+          );
+        }
+        await this.#pause(delay);
+        continue;
+      }
+      if (published === this.#opts.batchSize || this.#woken) continue;
+      await this.#pause(this.#opts.pollIntervalMs);
+    }
+  }
+
+  #pause(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.#wake = () => {
+        this.#wake = undefined;
+        done();
+      };
+    });
+  }
+
+  /** Claims a batch, sends it, marks it published, in one transaction. Returns how many were published. */
+  async drainOnce(): Promise<number> {
+    const client = await this.#opts.pool.connect();
+    let rows: (OutboxMessage & { id: string })[] = [];
+    try {
+      await client.query('BEGIN');
+      rows = (await client.query<OutboxMessage & { id: string }>(CLAIM, [this.#opts.batchSize])).rows;
+      if (rows.length === 0) {
+        await client.query('COMMIT');
+        return 0;
+      }
+      try {
+        await this.#opts.producer.send(rows);
+      } catch (error) {
+        await client.query('UPDATE outbox SET attempts = attempts + 1, last_error = $2 WHERE id = ANY($1::bigint[])', [
+          rows.map((r) => r.id),
+          String((error as Error).message ?? error).slice(0, 500),
+        ]);
+        await client.query('COMMIT');
+        throw error;
+      }
+      await client.query('UPDATE outbox SET published_at = clock_timestamp() WHERE id = ANY($1::bigint[])', [
+        rows.map((r) => r.id),
+      ]);
+      await client.query('COMMIT');
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw error;
+    } finally {
+      client.release();
+    }
+    for (const row of rows) this.#waiters.get(row.eventId)?.();
+    return rows.length;
+  }
+}

@@ -1,0 +1,180 @@
+import type { OrderStatus, ProcessedBy, Product, StatusHistoryEntry } from '@metalmart/contracts';
+import type pg from 'pg';
+import type { CreateOrderResult, NewOrder, OrderRecord, OrderStore, OutboxMessage, TransitionResult } from './types.ts';
+
+const PRODUCT_COLUMNS = `id, name, description, price_cents AS "priceCents", currency, image_url AS "imageUrl"`;
+
+// One statement writes the order, its lines, its first history entry and its outbox event: one round trip,
+// one transaction (a statement is atomic), and a 201 means all four are durable.
+const INSERT_ORDER = `
+WITH new_order AS (
+  INSERT INTO orders (id, order_number, tracking_token, status, customer_name, customer_email, shipping_address,
+                      total_cents, currency, idempotency_key, request_hash, created_at, updated_at)
+  VALUES ($1, $2, $3, 'pending', $4, $5, $6, $7, $8, $9, $10, $11, $11)
+  RETURNING id, created_at
+), new_lines AS (
+  INSERT INTO order_items (order_id, line_no, product_id, name, quantity, unit_price_cents)
+  SELECT new_order.id, l.line_no, l.product_id, l.name, l.quantity, l.unit_price_cents
+  FROM new_order, unnest($12::smallint[], $13::text[], $14::text[], $15::int[], $16::int[])
+    AS l(line_no, product_id, name, quantity, unit_price_cents)
+), first_status AS (
+  INSERT INTO order_status_history (order_id, status, at) SELECT id, 'pending', created_at FROM new_order
+)
+INSERT INTO outbox (event_id, topic, message_key, payload, headers)
+SELECT $17, $18, $19, $20, $21 FROM new_order`;
+
+const SELECT_ORDER = `
+SELECT o.id, o.order_number, o.tracking_token, o.status, o.customer_name, o.customer_email, o.shipping_address,
+       o.total_cents, o.currency, o.created_at, o.request_hash,
+       (SELECT json_agg(json_build_object('productId', i.product_id, 'name', i.name, 'quantity', i.quantity,
+                                          'unitPriceCents', i.unit_price_cents) ORDER BY i.line_no)
+          FROM order_items i WHERE i.order_id = o.id) AS lines,
+       (SELECT json_agg(json_build_object('status', h.status, 'at', h.at, 'instance', h.processor_instance,
+                                          'topic', h.kafka_topic, 'partition', h.kafka_partition,
+                                          'offset', h.kafka_offset::text)
+                        ORDER BY array_position(ARRAY['pending', 'processing', 'confirmed', 'shipped'], h.status))
+          FROM order_status_history h WHERE h.order_id = o.id) AS history
+FROM orders o`;
+
+const APPLY_TRANSITION = `
+WITH moved AS (
+  UPDATE orders SET status = $3, updated_at = clock_timestamp() WHERE id = $1 AND status = $2 RETURNING id
+)
+INSERT INTO order_status_history (order_id, status, at, processor_instance, kafka_topic, kafka_partition, kafka_offset)
+SELECT id, $3, clock_timestamp(), $4, $5, $6, $7 FROM moved`;
+
+interface OrderRow {
+  id: string;
+  order_number: string;
+  tracking_token: string;
+  status: OrderStatus;
+  customer_name: string;
+  customer_email: string;
+  shipping_address: OrderRecord['shippingAddress'];
+  total_cents: number;
+  currency: string;
+  created_at: Date;
+  request_hash: string | null;
+  lines: OrderRecord['lines'];
+  history: {
+    status: OrderStatus;
+    at: string;
+    instance: string | null;
+    topic: string | null;
+    partition: number | null;
+    offset: string | null;
+  }[];
+}
+
+function toRecord(row: OrderRow): OrderRecord {
+  return {
+    id: row.id,
+    orderNumber: row.order_number,
+    trackingToken: row.tracking_token,
+    status: row.status,
+    customer: { name: row.customer_name, email: row.customer_email },
+    shippingAddress: row.shipping_address,
+    lines: row.lines,
+    totalCents: row.total_cents,
+    currency: row.currency,
+    createdAt: row.created_at,
+    history: row.history.map(
+      (h): StatusHistoryEntry => ({
+        status: h.status,
+        at: new Date(h.at).toISOString(),
+        ...(h.instance !== null && h.topic !== null && h.partition !== null && h.offset !== null
+          ? { processedBy: { instance: h.instance, topic: h.topic, partition: h.partition, offset: h.offset } }
+          : {}),
+      }),
+    ),
+  };
+}
+
+function uniqueViolation(error: unknown): string | undefined {
+  const e = error as { code?: string; constraint?: string };
+  return e.code === '23505' ? e.constraint : undefined;
+}
+
+export function createPostgresOrderStore(pool: pg.Pool): OrderStore {
+  const findOne = async (where: string, value: string) => {
+    const result = await pool.query<OrderRow>(`${SELECT_ORDER} WHERE ${where} = $1`, [value]);
+    const row = result.rows[0];
+    return row ? { record: toRecord(row), requestHash: row.request_hash } : undefined;
+  };
+
+  return {
+    async listProducts() {
+      const result = await pool.query<Product>(`SELECT ${PRODUCT_COLUMNS} FROM products ORDER BY sort_order, id`);
+      return result.rows;
+    },
+
+    async findProducts(ids) {
+      const result = await pool.query<Product>(`SELECT ${PRODUCT_COLUMNS} FROM products WHERE id = ANY($1)`, [ids]);
+      return new Map(result.rows.map((p) => [p.id, p]));
+    },
+
+    async createOrder(order: NewOrder, event: OutboxMessage): Promise<CreateOrderResult> {
+      try {
+        await pool.query(INSERT_ORDER, [
+          order.id,
+          order.orderNumber,
+          order.trackingToken,
+          order.customer.name,
+          order.customer.email,
+          JSON.stringify(order.shippingAddress),
+          order.totalCents,
+          order.currency,
+          order.idempotency?.key ?? null,
+          order.idempotency?.requestHash ?? null,
+          order.createdAt,
+          order.lines.map((_, i) => i + 1),
+          order.lines.map((l) => l.productId),
+          order.lines.map((l) => l.name),
+          order.lines.map((l) => l.quantity),
+          order.lines.map((l) => l.unitPriceCents),
+          event.eventId,
+          event.topic,
+          event.key,
+          event.payload,
+          JSON.stringify(event.headers),
+        ]);
+        return { kind: 'created' };
+      } catch (error) {
+        const constraint = uniqueViolation(error);
+        if (constraint === 'orders_order_number_key') return { kind: 'order-number-taken' };
+        if (constraint !== 'orders_idempotency_key_key' || !order.idempotency) throw error;
+        // Another request with the same Idempotency-Key won: same body → the same order, else a conflict.
+        const existing = await findOne('o.idempotency_key', order.idempotency.key);
+        if (existing?.requestHash === order.idempotency.requestHash) {
+          return { kind: 'idempotent-replay', order: existing.record };
+        }
+        return { kind: 'idempotency-conflict' };
+      }
+    },
+
+    async findOrder(id) {
+      return (await findOne('o.id', id))?.record;
+    },
+
+    async findOrderByTrackingToken(token) {
+      return (await findOne('o.tracking_token', token))?.record;
+    },
+
+    async applyTransition(id, from, to, by: ProcessedBy): Promise<TransitionResult> {
+      const moved = await pool.query(APPLY_TRANSITION, [id, from, to, by.instance, by.topic, by.partition, by.offset]);
+      if (moved.rowCount === 1) return { kind: 'applied' };
+      const state = await pool.query<{ status: OrderStatus; reached: boolean }>(
+        `SELECT status, EXISTS (SELECT 1 FROM order_status_history WHERE order_id = $1 AND status = $2) AS reached
+           FROM orders WHERE id = $1`,
+        [id, to],
+      );
+      const row = state.rows[0];
+      if (!row) return { kind: 'not-found' };
+      return row.reached ? { kind: 'already-applied', current: row.status } : { kind: 'illegal', current: row.status };
+    },
+
+    async ping() {
+      await pool.query('SELECT 1');
+    },
+  };
+}
