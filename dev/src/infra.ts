@@ -1,21 +1,23 @@
 // `npm run infra`: PostgreSQL and Kafka only, in the foreground, for running the services from an IDE or
 // a second terminal. Prints the settings they need as shell-ready NAME=value lines.
-import { ORDER_CREATED_TOPIC } from '@metalmart/contracts';
 import { prefixedLogger } from './log.ts';
 import { readStackSettings } from './settings.ts';
-import { startInfra } from './stack.ts';
+import { startInfra, writeLocalEnv } from './stack.ts';
 
 const settings = readStackSettings();
 const log = prefixedLogger('infra');
 const infra = await startInfra(settings);
+const env = await writeLocalEnv(settings, infra);
 console.log(`
-Infrastructure is ready. Services started from another terminal or an IDE use these (the defaults
-already match, so \`npm start --workspace services/order\` needs none of them):
+Infrastructure is ready. Services started from another terminal use these settings (DATABASE_URL and
+KAFKA_BROKERS are also the services' defaults; the token is this machine's, kept in .data/service-token).
+Paste them into the other shell, prefixed with \`export\`, or point an IDE at .data/local.env:
 
-DATABASE_URL=${infra.databaseUrl}
-KAFKA_BROKERS=${infra.kafkaBrokers}
-KAFKA_TOPIC=${ORDER_CREATED_TOPIC}
+${Object.entries(env)
+  .map(([name, value]) => `${name}=${value}`)
+  .join('\n')}
 
+Then: npm start --workspace services/order   and   npm start --workspace services/order-processor
 Press Ctrl-C to stop.`);
 
 let stopping = false;

@@ -85,6 +85,8 @@ export async function startKafka(opts: {
   port: number;
   controllerPort: number;
   log: (line: string) => void;
+  /** Where the jars are (default `<dataDir>/kafka-lib`): a test's throwaway broker shares the project's. */
+  jarsDataDir?: string;
 }): Promise<RunningKafka> {
   const brokers = `127.0.0.1:${opts.port}`;
   if (await isListening(opts.port)) {
@@ -96,7 +98,7 @@ export async function startKafka(opts: {
     opts.log(`reusing the Kafka broker already running on ${brokers}`);
     return { brokers, stop: async () => {} };
   }
-  const libDir = await ensureKafkaJars(opts.dataDir, opts.log);
+  const libDir = await ensureKafkaJars(opts.jarsDataDir ?? opts.dataDir, opts.log);
   const kafkaDir = join(opts.dataDir, 'kafka');
   const logDir = join(kafkaDir, 'data');
   await mkdir(join(kafkaDir, 'logs'), { recursive: true });

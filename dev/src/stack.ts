@@ -1,3 +1,7 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { ORDER_CREATED_TOPIC } from '@metalmart/contracts';
 import { ensureKafkaJars, type RunningKafka, startKafka } from './kafka.ts';
 import { prefixedLogger } from './log.ts';
@@ -7,58 +11,91 @@ import { ensureTopics } from './topics.ts';
 
 export interface Infra {
   databaseUrl: string;
-  /** Admin URL of the local server; undefined when DATABASE_URL points elsewhere. */
+  /** Admin URL (database `postgres`) of the local server; undefined when DATABASE_URL points elsewhere. */
   adminDatabaseUrl?: string;
   kafkaBrokers: string;
+  /** The servers this process runs (replaced when the watchdog restarts one). */
+  servers: { postgres?: RunningPostgres; kafka?: RunningKafka };
   stop(): Promise<void>;
 }
 
+const pgLog = prefixedLogger('postgres');
+const kafkaLog = prefixedLogger('kafka');
+
+const launchPostgres = (s: StackSettings) => startPostgres({ dataDir: s.dataDir, port: s.postgresPort, log: pgLog });
+const launchKafka = (s: StackSettings) =>
+  startKafka({ dataDir: s.dataDir, port: s.kafkaPort, controllerPort: s.kafkaControllerPort, log: kafkaLog });
+
 /**
- * PostgreSQL and Kafka, each either external (DATABASE_URL / KAFKA_BROKERS set) or started here, and the
- * order topics created. Starts both servers at once: Kafka's JVM takes the longest.
+ * PostgreSQL and Kafka, each either external (DATABASE_URL / KAFKA_BROKERS set) or started here (both at
+ * once: Kafka's JVM takes longest), and the order topics created.
  */
 export async function startInfra(settings: StackSettings, topic = ORDER_CREATED_TOPIC): Promise<Infra> {
-  const pgLog = prefixedLogger('postgres');
-  const kafkaLog = prefixedLogger('kafka');
   if (!settings.externalKafkaBrokers) await ensureKafkaJars(settings.dataDir, kafkaLog);
   const [postgres, kafka] = await Promise.allSettled([
-    settings.externalDatabaseUrl
-      ? Promise.resolve<RunningPostgres>({
-          url: settings.externalDatabaseUrl,
-          adminUrl: '',
-          stop: async () => {},
-        })
-      : startPostgres({ dataDir: settings.dataDir, port: settings.postgresPort, log: pgLog }),
-    settings.externalKafkaBrokers
-      ? Promise.resolve<RunningKafka>({ brokers: settings.externalKafkaBrokers, stop: async () => {} })
-      : startKafka({
-          dataDir: settings.dataDir,
-          port: settings.kafkaPort,
-          controllerPort: settings.kafkaControllerPort,
-          log: kafkaLog,
-        }),
+    settings.externalDatabaseUrl ? undefined : launchPostgres(settings),
+    settings.externalKafkaBrokers ? undefined : launchKafka(settings),
   ]);
-  const stop = async () => {
-    // Kafka first: its controlled shutdown needs nothing else; PostgreSQL last, after the services.
-    if (kafka.status === 'fulfilled') await kafka.value.stop();
-    if (postgres.status === 'fulfilled') await postgres.value.stop();
+  const servers: Infra['servers'] = {
+    postgres: postgres.status === 'fulfilled' ? postgres.value : undefined,
+    kafka: kafka.status === 'fulfilled' ? kafka.value : undefined,
   };
-  if (postgres.status === 'rejected' || kafka.status === 'rejected') {
+  const stop = async () => {
+    // Kafka first (its controlled shutdown needs nothing else), PostgreSQL last.
+    await servers.kafka?.stop();
+    await servers.postgres?.stop();
+  };
+  const failures = [postgres, kafka].flatMap((r) =>
+    r.status === 'rejected' ? [String(r.reason?.message ?? r.reason)] : [],
+  );
+  if (failures.length > 0) {
     await stop();
-    const reasons = [postgres, kafka].flatMap((r) =>
-      r.status === 'rejected' ? [String(r.reason?.message ?? r.reason)] : [],
-    );
-    throw new Error(reasons.join('\n'));
+    throw new Error(failures.join('\n'));
   }
+  const kafkaBrokers = servers.kafka?.brokers ?? (settings.externalKafkaBrokers as string);
   pgLog(
     settings.externalDatabaseUrl ? 'using DATABASE_URL (external server)' : `ready on port ${settings.postgresPort}`,
   );
-  await ensureTopics(kafka.value.brokers, topic, settings.topicPartitions);
-  kafkaLog(`ready on ${kafka.value.brokers}; topic ${topic} has ${settings.topicPartitions} partitions`);
+  await ensureTopics(kafkaBrokers, topic, settings.topicPartitions);
+  kafkaLog(`ready on ${kafkaBrokers}; topic ${topic} has ${settings.topicPartitions} partitions`);
   return {
-    databaseUrl: postgres.value.url,
-    adminDatabaseUrl: postgres.value.adminUrl || undefined,
-    kafkaBrokers: kafka.value.brokers,
+    databaseUrl: servers.postgres?.url ?? (settings.externalDatabaseUrl as string),
+    adminDatabaseUrl: servers.postgres?.adminUrl,
+    kafkaBrokers,
+    servers,
     stop,
   };
+}
+
+export async function restartPostgres(settings: StackSettings, infra: Infra): Promise<void> {
+  await infra.servers.postgres?.stop().catch(() => {});
+  infra.servers.postgres = await launchPostgres(settings);
+}
+
+export async function restartKafka(settings: StackSettings, infra: Infra): Promise<void> {
+  await infra.servers.kafka?.stop().catch(() => {});
+  infra.servers.kafka = await launchKafka(settings);
+}
+
+/**
+ * The settings services need to reach this stack, also written to `<dataDir>/local.env` (for IDE launch
+ * configurations). The service token is generated once per machine and kept there: random, never a default.
+ */
+export async function writeLocalEnv(settings: StackSettings, infra: Infra): Promise<Record<string, string>> {
+  const tokenFile = join(settings.dataDir, 'service-token');
+  let token =
+    process.env.ORDER_SERVICE_TOKEN || (existsSync(tokenFile) ? (await readFile(tokenFile, 'utf8')).trim() : '');
+  if (!token) {
+    token = randomBytes(24).toString('hex');
+    await writeFile(tokenFile, `${token}\n`, { mode: 0o600 });
+  }
+  const env = {
+    DATABASE_URL: infra.databaseUrl,
+    KAFKA_BROKERS: infra.kafkaBrokers,
+    KAFKA_TOPIC: ORDER_CREATED_TOPIC,
+    ORDER_SERVICE_TOKEN: token,
+  };
+  const lines = Object.entries(env).map(([name, value]) => `${name}=${value}`);
+  await writeFile(join(settings.dataDir, 'local.env'), `${lines.join('\n')}\n`, { mode: 0o600 });
+  return env;
 }

@@ -43,7 +43,10 @@ function brokers(raw: string): string[] {
 export function readConfig(env: Env = process.env): ProcessorConfig {
   const orderServiceToken = env.ORDER_SERVICE_TOKEN ?? '';
   if (orderServiceToken.length < 16) {
-    throw new ConfigError("ORDER_SERVICE_TOKEN must be set to the Order Service's shared secret (16+ characters)");
+    throw new ConfigError(
+      "ORDER_SERVICE_TOKEN must be set to the Order Service's shared secret (16+ characters). " +
+        "`npm run infra` prints this machine's token (also in .data/local.env); npm start passes it itself.",
+    );
   }
   const orderServiceUrl = env.ORDER_SERVICE_URL || 'http://127.0.0.1:8080';
   if (!URL.canParse(orderServiceUrl) || !/^https?:/.test(orderServiceUrl)) {

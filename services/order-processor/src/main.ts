@@ -70,7 +70,8 @@ async function shutdown(signal: string) {
   closing = true;
   log.info(`${signal} received: finishing in-flight orders and leaving the group`);
   await consumer.stop();
-  await kafka.close(true); // leaves the group: the partitions move to the other instances at once
+  // Leaves the group: the partitions move to the other instances at once.
+  await new Promise<void>((resolve) => kafka.close(true, () => resolve()));
   await deadLetters.close();
   await health.close();
   log.info('stopped');

@@ -29,6 +29,8 @@ export async function buildApp(deps: AppDeps) {
       ? { loggerInstance: deps.logger }
       : { logger: deps.logger ?? false }),
     bodyLimit: 32 * 1024,
+    // Per-request lines would drown the pipeline's story (and the probes poll); handlers log what matters.
+    disableRequestLogging: true,
     // One engine validates at every boundary: the TypeBox schemas from packages/contracts.
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.setValidatorCompiler(TypeBoxValidatorCompiler);

@@ -43,8 +43,8 @@ export function readConfig(env: Env = process.env): OrderServiceConfig {
   const serviceToken = env.ORDER_SERVICE_TOKEN ?? '';
   if (serviceToken.length < 16) {
     throw new ConfigError(
-      'ORDER_SERVICE_TOKEN must be set to a shared secret of at least 16 characters (npm start generates one; ' +
-        'for a service started alone: export ORDER_SERVICE_TOKEN=$(openssl rand -hex 24) in both services)',
+      "ORDER_SERVICE_TOKEN must be set to the internal API's shared secret (16+ characters). " +
+        "`npm run infra` prints this machine's token (also in .data/local.env); npm start passes it itself.",
     );
   }
   const databaseUrl = env.DATABASE_URL || 'postgres://metalmart:metalmart-local@127.0.0.1:55432/metalmart';

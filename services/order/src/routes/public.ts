@@ -60,6 +60,7 @@ export const publicRoutes: FastifyPluginAsyncTypebox<PublicRoutesOptions> = asyn
       const { order, replayed } = await opts.createOrder(request.body, request.headers['idempotency-key']);
       reply.status(201).header('location', `/api/orders/track/${order.trackingToken}`);
       if (replayed) reply.header('idempotent-replayed', 'true');
+      request.log.info({ orderId: order.id, orderNumber: order.orderNumber, replayed }, 'order accepted');
       return order;
     },
   );

@@ -1,0 +1,68 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { pipeLines } from './kafka.ts';
+import { formatLogLine, prefixedLogger } from './log.ts';
+import { repoRoot } from './settings.ts';
+
+export interface ServiceSpec {
+  name: string;
+  args: string[];
+  env: Record<string, string>;
+  cwd?: string;
+}
+
+/**
+ * A child process of `npm start`: logs prefixed with its name, restarted with backoff if it dies on its own,
+ * stopped with SIGTERM (then SIGKILL after a grace period).
+ */
+export class SupervisedProcess {
+  readonly #spec: ServiceSpec;
+  readonly #log: (line: string) => void;
+  #child: ChildProcess | undefined;
+  #stopping = false;
+  #restarts = 0;
+
+  constructor(spec: ServiceSpec) {
+    this.#spec = spec;
+    this.#log = prefixedLogger(spec.name);
+  }
+
+  start(): void {
+    const child = spawn(process.execPath, this.#spec.args, {
+      cwd: this.#spec.cwd ?? repoRoot,
+      env: { ...process.env, ...this.#spec.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    this.#child = child;
+    pipeLines(child, (line) => this.#log(formatLogLine(line)));
+    child.on('exit', (code, signal) => {
+      if (this.#stopping) return;
+      this.#restarts += 1;
+      const delay = Math.min(1000 * this.#restarts, 10_000);
+      this.#log(`exited unexpectedly (${signal ?? `code ${code}`}); restarting in ${delay / 1000} s`);
+      setTimeout(() => !this.#stopping && this.start(), delay);
+    });
+  }
+
+  /** From now on an exit is expected (a terminal's Ctrl-C reaches the children at the same time as us). */
+  expectExit(): void {
+    this.#stopping = true;
+  }
+
+  async stop(graceMs = 15_000): Promise<void> {
+    this.#stopping = true;
+    const child = this.#child;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => {
+      this.#log(`did not stop within ${graceMs / 1000} s; killing it`);
+      child.kill('SIGKILL');
+    }, graceMs);
+    await exited;
+    clearTimeout(timer);
+  }
+}
+
+export function tsxArgs(entry: string): string[] {
+  return ['--enable-source-maps', '--import', 'tsx', entry];
+}

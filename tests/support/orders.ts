@@ -1,0 +1,35 @@
+import type { CreateOrderRequest, CreateOrderResponse, InternalOrder } from '@metalmart/contracts';
+import { testToken } from './processes.ts';
+
+export function orderRequest(overrides: Partial<CreateOrderRequest> = {}): CreateOrderRequest {
+  return {
+    customer: { name: 'Ada Lovelace', email: 'demo@metalbear.com' },
+    shippingAddress: { line1: '1 Forge Street', city: 'Berlin', postalCode: '10115', country: 'DE' },
+    items: [
+      { productId: 'anvil-classic', quantity: 1 },
+      { productId: 'titanium-mug', quantity: 2 },
+    ],
+    ...overrides,
+  };
+}
+
+export async function placeOrder(
+  baseUrl: string,
+  body: CreateOrderRequest = orderRequest(),
+): Promise<CreateOrderResponse> {
+  const response = await fetch(`${baseUrl}/api/orders`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  if (response.status !== 201) throw new Error(`POST /api/orders → ${response.status}: ${await response.text()}`);
+  return (await response.json()) as CreateOrderResponse;
+}
+
+export async function getOrder(baseUrl: string, id: string): Promise<InternalOrder> {
+  const response = await fetch(`${baseUrl}/internal/orders/${id}`, {
+    headers: { authorization: `Bearer ${testToken}` },
+  });
+  if (!response.ok) throw new Error(`GET /internal/orders/${id} → ${response.status}`);
+  return (await response.json()) as InternalOrder;
+}

@@ -1,0 +1,110 @@
+// Real child processes of the services, for the tests where process boundaries matter (kill -9, several
+// instances, a service that goes away).
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { createInterface } from 'node:readline';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { repoRoot } from '../../dev/src/settings.ts';
+
+export const testToken = randomBytes(24).toString('hex');
+
+export interface ServiceProcess {
+  url: string;
+  logs: string[];
+  child: ChildProcess;
+  /** SIGTERM and wait; resolves with the exit code. */
+  stop(): Promise<number | null>;
+  /** SIGKILL: no shutdown code runs. */
+  kill9(): Promise<void>;
+}
+
+async function startService(entry: string, env: Record<string, string>, listening: RegExp): Promise<ServiceProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
+    cwd: repoRoot,
+    env: { ...process.env, LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const logs: string[] = [];
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const url = await new Promise<string>((resolve, reject) => {
+    const onLine = (line: string) => {
+      logs.push(line);
+      if (process.env.TEST_SERVICE_LOGS) console.log(`[${entry.split('/')[1]}] ${line}`);
+      const match = listening.exec(line);
+      if (match?.[1]) resolve(match[1]);
+    };
+    for (const stream of [child.stdout, child.stderr]) createInterface({ input: stream }).on('line', onLine);
+    void exited.then((code) => reject(new Error(`${entry} exited with ${code} before listening:\n${logs.join('\n')}`)));
+  });
+  return {
+    url,
+    logs,
+    child,
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      return exited;
+    },
+    async kill9() {
+      child.kill('SIGKILL');
+      await exited;
+    },
+  };
+}
+
+export function startOrderService(env: { databaseUrl: string; kafkaBrokers: string; topic: string }) {
+  return startService(
+    'services/order/src/main.ts',
+    {
+      DATABASE_URL: env.databaseUrl,
+      KAFKA_BROKERS: env.kafkaBrokers,
+      KAFKA_TOPIC: env.topic,
+      ORDER_SERVICE_TOKEN: testToken,
+      PORT: '0',
+      OUTBOX_POLL_MS: '200',
+    },
+    /Server listening at (http:\/\/127\.0\.0\.1:\d+)/,
+  );
+}
+
+export async function startProcessor(env: {
+  kafkaBrokers: string;
+  topic: string;
+  groupId: string;
+  orderServiceUrl: string;
+  instance: string;
+  stageDelayMs?: number;
+  concurrency?: number;
+}): Promise<ServiceProcess> {
+  const processor = await startService(
+    'services/order-processor/src/main.ts',
+    {
+      KAFKA_BROKERS: env.kafkaBrokers,
+      KAFKA_TOPIC: env.topic,
+      KAFKA_GROUP_ID: env.groupId,
+      ORDER_SERVICE_URL: env.orderServiceUrl,
+      ORDER_SERVICE_TOKEN: testToken,
+      PROCESSOR_INSTANCE: env.instance,
+      STAGE_DELAY_MS: String(env.stageDelayMs ?? 20),
+      PROCESSOR_CONCURRENCY: String(env.concurrency ?? 32),
+      KAFKA_SESSION_TIMEOUT_MS: '6000',
+      PORT: '0',
+    },
+    /health endpoints on (http:\/\/127\.0\.0\.1:\d+)/,
+  );
+  await waitUntil(`${env.instance} joined its group`, async () => (await fetch(`${processor.url}/readyz`)).ok, 60_000);
+  return processor;
+}
+
+export async function waitUntil(what: string, check: () => Promise<boolean>, timeoutMs = 60_000, everyMs = 250) {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  while (Date.now() < deadline) {
+    try {
+      if (await check()) return;
+    } catch (error) {
+      lastError = error;
+    }
+    await sleep(everyMs);
+  }
+  throw new Error(`timed out waiting for ${what}${lastError ? ` (last error: ${String(lastError)})` : ''}`);
+}
