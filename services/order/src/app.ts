@@ -1,7 +1,7 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { type TypeBoxTypeProvider, TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyBaseLogger, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyServerOptions, LogController } from 'fastify';
 import { type CreateOrderDeps, createOrderHandler } from './handlers/create-order.ts';
 import { type IdSource, randomIds } from './handlers/ids.ts';
 import { getOrderHandler, updateOrderStatusHandler } from './handlers/order-status.ts';
@@ -30,7 +30,7 @@ export async function buildApp(deps: AppDeps) {
       : { logger: deps.logger ?? false }),
     bodyLimit: 32 * 1024,
     // Per-request lines would drown the pipeline's story (and the probes poll); handlers log what matters.
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     // One engine validates at every boundary: the TypeBox schemas from packages/contracts.
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.setValidatorCompiler(TypeBoxValidatorCompiler);

@@ -1,0 +1,62 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { FastifyBaseLogger } from 'fastify';
+import { buildApp } from './app.ts';
+import type { OrderServiceConfig } from './config.ts';
+import { createKafkaEventProducer } from './kafka/producer.ts';
+import { OutboxRelay } from './outbox/relay.ts';
+import { migrate } from './store/migrate.ts';
+import { createPool } from './store/pool.ts';
+import { createPostgresOrderStore } from './store/postgres-order-store.ts';
+
+const withTimeout = <T>(promise: Promise<T>, ms = 2000) =>
+  Promise.race([promise, sleep(ms, undefined, { ref: false }).then(() => Promise.reject(new Error('timeout')))]);
+
+async function migrateWhenReachable(databaseUrl: string, log: FastifyBaseLogger) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await migrate(databaseUrl, (message) => log.debug(message));
+    } catch (error) {
+      if (attempt >= 30) throw error;
+      log.warn(`cannot migrate the database yet (${(error as Error).message}); retrying`);
+      await sleep(1000);
+    }
+  }
+}
+
+/**
+ * The Order Service's parts, created in one place and closed in reverse order: pool → migrations →
+ * Kafka producer → outbox relay → HTTP app. main.ts and the integration tests both build it here.
+ */
+export async function createOrderService(config: OrderServiceConfig, log: FastifyBaseLogger) {
+  const pool = createPool(config.databaseUrl, config.databasePoolSize, (error) =>
+    log.warn(`PostgreSQL connection lost (${error.message}); the pool reconnects on the next query`),
+  );
+  await migrateWhenReachable(config.databaseUrl, log);
+  const producer = createKafkaEventProducer(config.kafkaBrokers);
+  const relay = new OutboxRelay({ pool, producer, log, pollIntervalMs: config.outboxPollMs });
+  const store = createPostgresOrderStore(pool);
+  const app = await buildApp({
+    store,
+    topic: config.kafkaTopic,
+    serviceToken: config.serviceToken,
+    logger: log,
+    producer: { publishOrderCreated: (event) => relay.publishSoon(event.eventId, config.publishWaitMs) },
+    readiness: async () => {
+      const [postgres, kafka] = await Promise.allSettled([withTimeout(store.ping()), withTimeout(producer.ping())]);
+      return { postgres: postgres.status === 'fulfilled', kafka: kafka.status === 'fulfilled' };
+    },
+  });
+  relay.start();
+  return {
+    app,
+    pool,
+    relay,
+    listen: () => app.listen({ port: config.port, host: config.host }),
+    async close() {
+      await app.close(); // stop taking requests, finish the ones in flight
+      await relay.stop();
+      await producer.close();
+      await pool.end();
+    },
+  };
+}

@@ -1,0 +1,20 @@
+import pino from 'pino';
+import { readConfig } from '../../services/order/src/config.ts';
+import { createOrderService } from '../../services/order/src/service.ts';
+import { kafkaBrokers } from './infra.ts';
+import { testToken } from './processes.ts';
+
+/** The real Order Service in-process (real PostgreSQL, real Kafka), driven with `app.inject`. */
+export async function buildOrderService(databaseUrl: string, topic: string, brokers = kafkaBrokers()) {
+  const config = readConfig({
+    DATABASE_URL: databaseUrl,
+    KAFKA_BROKERS: brokers,
+    KAFKA_TOPIC: topic,
+    ORDER_SERVICE_TOKEN: testToken,
+    OUTBOX_POLL_MS: '200',
+    DATABASE_POOL_SIZE: '10',
+  });
+  return createOrderService(config, pino({ level: process.env.TEST_SERVICE_LOGS ? 'info' : 'silent' }));
+}
+
+export const serviceAuth = { authorization: `Bearer ${testToken}` };
