@@ -1,0 +1,93 @@
+import type { OrderCreatedEvent, OrderStatus, ProcessedBy } from '@metalmart/contracts';
+import { describe, expect, it } from 'vitest';
+import {
+  type OrderServiceClient,
+  PoisonMessageError,
+  TransientError,
+  TransitionConflictError,
+} from '../src/order-service-client.ts';
+import { createOrderWorkflow } from '../src/workflow.ts';
+
+/** An in-memory Order Service with the same guarded-transition rule as the real one. */
+function fakeOrderService(status: OrderStatus, failures: Error[] = []) {
+  const calls: string[] = [];
+  const state = { status };
+  const client: OrderServiceClient = {
+    async getOrder(id) {
+      calls.push('get');
+      if (id === 'missing') throw new PoisonMessageError('unknown order');
+      return { id, status: state.status };
+    },
+    async updateOrderStatus(id, next, by: ProcessedBy) {
+      const failure = failures.shift();
+      if (failure) throw failure;
+      calls.push(`${next}@${by.partition}:${by.offset}`);
+      const order = ['pending', 'processing', 'confirmed', 'shipped'];
+      if (order.indexOf(next) <= order.indexOf(state.status)) return { id, status: state.status, applied: false };
+      if (order.indexOf(next) !== order.indexOf(state.status) + 1) throw new TransitionConflictError('illegal');
+      state.status = next;
+      return { id, status: next, applied: true };
+    },
+  };
+  return { client, calls, state };
+}
+
+const event = (id = 'o-1') => ({ order: { id } }) as unknown as OrderCreatedEvent;
+const source = { topic: 'order.created', partition: 3, offset: 42n };
+const quietLog = { warn: () => {}, info: () => {} };
+
+function workflow(client: OrderServiceClient, waits: number[] = []) {
+  return createOrderWorkflow({
+    orderService: client,
+    stageDelayMs: 2000,
+    instance: 'unit',
+    log: quietLog,
+    wait: async (ms) => {
+      waits.push(ms);
+    },
+  });
+}
+
+describe('order workflow', () => {
+  it('walks a pending order through every stage, waiting the stage delay before each', async () => {
+    const { client, calls, state } = fakeOrderService('pending');
+    const waits: number[] = [];
+    await workflow(client, waits)(event(), source, new AbortController().signal);
+    expect(state.status).toBe('shipped');
+    expect(calls).toEqual(['get', 'processing@3:42', 'confirmed@3:42', 'shipped@3:42']);
+    expect(waits).toEqual([2000, 2000, 2000]);
+  });
+
+  it('resumes a redelivered order from its current status', async () => {
+    const { client, calls } = fakeOrderService('confirmed');
+    await workflow(client)(event(), source, new AbortController().signal);
+    expect(calls).toEqual(['get', 'shipped@3:42']);
+  });
+
+  it('does nothing for an order that already shipped', async () => {
+    const { client, calls } = fakeOrderService('shipped');
+    await workflow(client)(event(), source, new AbortController().signal);
+    expect(calls).toEqual(['get']);
+  });
+
+  it('retries transient failures in place and never skips a stage', async () => {
+    const { client, state } = fakeOrderService('pending', [new TransientError('503'), new TransientError('down')]);
+    const waits: number[] = [];
+    await workflow(client, waits)(event(), source, new AbortController().signal);
+    expect(state.status).toBe('shipped');
+    expect(waits).toEqual([2000, 200, 400, 2000, 2000]);
+  });
+
+  it('lets a poison error through for the dead-letter topic', async () => {
+    const { client } = fakeOrderService('pending');
+    await expect(workflow(client)(event('missing'), source, new AbortController().signal)).rejects.toBeInstanceOf(PoisonMessageError);
+  });
+
+  it('stops when aborted (shutdown) without finishing', async () => {
+    const { client, state } = fakeOrderService('pending', [new TransientError('down')]);
+    const controller = new AbortController();
+    controller.abort();
+    await expect(workflow(client)(event(), source, controller.signal)).rejects.toThrow();
+    expect(state.status).toBe('pending');
+  });
+});
