@@ -2,6 +2,7 @@
 // instances, a service that goes away).
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { type AddressInfo, createServer } from 'node:net';
 import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { repoRoot } from '../../dev/src/settings.ts';
@@ -51,7 +52,7 @@ async function startService(entry: string, env: Record<string, string>, listenin
   };
 }
 
-export function startOrderService(env: { databaseUrl: string; kafkaBrokers: string; topic: string }) {
+export function startOrderService(env: { databaseUrl: string; kafkaBrokers: string; topic: string; port?: number }) {
   return startService(
     'services/order/src/main.ts',
     {
@@ -59,7 +60,7 @@ export function startOrderService(env: { databaseUrl: string; kafkaBrokers: stri
       KAFKA_BROKERS: env.kafkaBrokers,
       KAFKA_TOPIC: env.topic,
       ORDER_SERVICE_TOKEN: testToken,
-      PORT: '0',
+      PORT: String(env.port ?? 0),
       OUTBOX_POLL_MS: '200',
     },
     /Server listening at (http:\/\/127\.0\.0\.1:\d+)/,
@@ -93,6 +94,15 @@ export async function startProcessor(env: {
   );
   await waitUntil(`${env.instance} joined its group`, async () => (await fetch(`${processor.url}/readyz`)).ok, 60_000);
   return processor;
+}
+
+/** A port nothing listens on right now (for a service that must come back on the same address). */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
 }
 
 export async function waitUntil(what: string, check: () => Promise<boolean>, timeoutMs = 60_000, everyMs = 250) {

@@ -80,7 +80,9 @@ describe('order workflow', () => {
 
   it('lets a poison error through for the dead-letter topic', async () => {
     const { client } = fakeOrderService('pending');
-    await expect(workflow(client)(event('missing'), source, new AbortController().signal)).rejects.toBeInstanceOf(PoisonMessageError);
+    await expect(workflow(client)(event('missing'), source, new AbortController().signal)).rejects.toBeInstanceOf(
+      PoisonMessageError,
+    );
   });
 
   it('stops when aborted (shutdown) without finishing', async () => {

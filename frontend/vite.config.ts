@@ -1,0 +1,32 @@
+import react from '@vitejs/plugin-react';
+import { defineConfig } from 'vitest/config';
+
+/** The dev and preview servers' port; a bad value stops the server with a message naming the variable. */
+function frontendPort(value = process.env.FRONTEND_PORT): number {
+  if (value === undefined || value === '') return 5173;
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 1 || port > 65_535) {
+    throw new Error(`FRONTEND_PORT must be an integer between 1 and 65535, got "${value}"`);
+  }
+  return port;
+}
+
+// `/api` goes to the Order Service: the local one by default, or a port-forwarded cluster service
+// (`VITE_PROXY_TARGET=http://127.0.0.1:55587 npm run dev`).
+const proxy = {
+  '/api': { target: process.env.VITE_PROXY_TARGET || 'http://127.0.0.1:8080', changeOrigin: true },
+};
+const port = frontendPort();
+
+export default defineConfig({
+  plugins: [react()],
+  server: { host: '127.0.0.1', port, strictPort: true, proxy },
+  preview: { host: '127.0.0.1', port, strictPort: true, proxy },
+  build: { outDir: 'dist', sourcemap: true },
+  test: {
+    name: 'frontend',
+    environment: 'jsdom',
+    include: ['test/**/*.test.tsx'],
+    setupFiles: ['test/setup.ts'],
+  },
+});

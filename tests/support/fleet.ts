@@ -1,0 +1,55 @@
+// Orders in bulk and what became of them, read straight from PostgreSQL.
+
+import { pool } from './infra.ts';
+import { placeOrder } from './orders.ts';
+
+export async function placeOrders(baseUrl: string, count: number): Promise<string[]> {
+  const ids: string[] = [];
+  // Batches of 50 keep the Order Service's pool and the two cores busy without queuing thousands of sockets.
+  for (let i = 0; i < count; i += 50) {
+    const batch = await Promise.all(Array.from({ length: Math.min(50, count - i) }, () => placeOrder(baseUrl)));
+    ids.push(...batch.map((o) => o.id));
+  }
+  return ids;
+}
+
+export async function statusCounts(databaseUrl: string, ids: string[]): Promise<Record<string, number>> {
+  const db = pool(databaseUrl);
+  try {
+    const result = await db.query<{ status: string; count: string }>(
+      'SELECT status, count(*) FROM orders WHERE id = ANY($1) GROUP BY status',
+      [ids],
+    );
+    return Object.fromEntries(result.rows.map((r) => [r.status, Number(r.count)]));
+  } finally {
+    await db.end();
+  }
+}
+
+/** Each order's history as a list of statuses, in the order they were recorded. */
+export async function histories(databaseUrl: string, ids: string[]): Promise<Map<string, string[]>> {
+  const db = pool(databaseUrl);
+  try {
+    const result = await db.query<{ order_id: string; statuses: string[] }>(
+      `SELECT order_id, array_agg(status ORDER BY at, array_position(ARRAY['pending','processing','confirmed','shipped'], status)) AS statuses
+         FROM order_status_history WHERE order_id = ANY($1) GROUP BY order_id`,
+      [ids],
+    );
+    return new Map(result.rows.map((r) => [r.order_id, r.statuses]));
+  } finally {
+    await db.end();
+  }
+}
+
+export async function instancesThatShipped(databaseUrl: string, ids: string[]): Promise<Set<string>> {
+  const db = pool(databaseUrl);
+  try {
+    const result = await db.query<{ processor_instance: string }>(
+      "SELECT DISTINCT processor_instance FROM order_status_history WHERE order_id = ANY($1) AND status = 'shipped'",
+      [ids],
+    );
+    return new Set(result.rows.map((r) => r.processor_instance));
+  } finally {
+    await db.end();
+  }
+}
