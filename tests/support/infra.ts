@@ -45,11 +45,16 @@ export interface ConsumedRecord {
 }
 
 /** Reads a topic from the beginning with a throwaway group until `count` records arrived (or the timeout). */
-export async function readTopic(topic: string, count: number, timeoutMs = 30_000): Promise<ConsumedRecord[]> {
+export async function readTopic(
+  topic: string,
+  count: number,
+  timeoutMs = 30_000,
+  brokers = kafkaBrokers(),
+): Promise<ConsumedRecord[]> {
   const consumer = new Consumer({
     clientId: uniqueName('test-reader'),
     groupId: uniqueName('test-reader'),
-    bootstrapBrokers: [kafkaBrokers()],
+    bootstrapBrokers: [brokers],
     deserializers: {
       key: stringDeserializer,
       value: stringDeserializer,

@@ -3,7 +3,11 @@ import pino from 'pino';
 import { readConfig } from './config.ts';
 import { createOrderService } from './service.ts';
 
-const log = pino({ name: 'order-service', level: process.env.LOG_LEVEL || 'info', redact: ['req.headers.authorization'] });
+const log = pino({
+  name: 'order-service',
+  level: process.env.LOG_LEVEL || 'info',
+  redact: ['req.headers.authorization'],
+});
 let config: ReturnType<typeof readConfig>;
 try {
   config = readConfig();

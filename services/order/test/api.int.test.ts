@@ -80,17 +80,39 @@ describe('POST /api/orders', () => {
   });
 
   const valid = orderRequest();
-  const badInputs: [string, () => Promise<{ statusCode: number; json(): { title?: string; status?: number } }>, number][] = [
+  const badInputs: [
+    string,
+    () => Promise<{ statusCode: number; json(): { title?: string; status?: number } }>,
+    number,
+  ][] = [
     ['malformed JSON', () => post('{"customer":'), 400],
     ['a missing field', () => post({ ...valid, customer: { name: 'Ada' } }), 400],
-    ['an extra field (a client price)', () => post({ ...valid, items: [{ productId: 'anvil-classic', quantity: 1, priceCents: 1 }] }), 400],
+    [
+      'an extra field (a client price)',
+      () => post({ ...valid, items: [{ productId: 'anvil-classic', quantity: 1, priceCents: 1 }] }),
+      400,
+    ],
     ['a bad email', () => post({ ...valid, customer: { name: 'Ada', email: 'not-an-email' } }), 400],
     ['quantity 0', () => post({ ...valid, items: [{ productId: 'anvil-classic', quantity: 0 }] }), 400],
     ['an absurd quantity', () => post({ ...valid, items: [{ productId: 'anvil-classic', quantity: 100000 }] }), 400],
     ['an unknown product', () => post({ ...valid, items: [{ productId: 'flux-capacitor', quantity: 1 }] }), 422],
     ['an empty cart', () => post({ ...valid, items: [] }), 400],
-    ['a body over the size limit', () => post({ ...valid, customer: { name: 'x'.repeat(40_000), email: 'a@b.co' } }), 413],
-    ['a wrong content type', () => service.app.inject({ method: 'POST', url: '/api/orders', headers: { 'content-type': 'text/plain' }, payload: 'hi' }), 415],
+    [
+      'a body over the size limit',
+      () => post({ ...valid, customer: { name: 'x'.repeat(40_000), email: 'a@b.co' } }),
+      413,
+    ],
+    [
+      'a wrong content type',
+      () =>
+        service.app.inject({
+          method: 'POST',
+          url: '/api/orders',
+          headers: { 'content-type': 'text/plain' },
+          payload: 'hi',
+        }),
+      415,
+    ],
   ];
   it.each(badInputs)('answers %s with a problem-details %i', async (_name, send, status) => {
     const response = await send();
@@ -114,7 +136,9 @@ describe('POST /api/orders', () => {
     expect(await countRows('SELECT count(*) FROM orders WHERE idempotency_key = $1', [key])).toBe(1);
     expect(await countRows('SELECT count(*) FROM outbox WHERE message_key = $1', [first.json().id])).toBe(1);
 
-    const different = await post(orderRequest({ customer: { name: 'Bob', email: 'bob@example.com' } }), { 'idempotency-key': key });
+    const different = await post(orderRequest({ customer: { name: 'Bob', email: 'bob@example.com' } }), {
+      'idempotency-key': key,
+    });
     expect(different.statusCode).toBe(409);
   });
 });
@@ -125,7 +149,11 @@ describe('tracking', () => {
     const response = await service.app.inject(`/api/orders/track/${order.trackingToken}`);
     expect(response.statusCode).toBe(200);
     const tracking = response.json();
-    expect(tracking).toMatchObject({ orderNumber: order.orderNumber, status: 'pending', customer: { email: 'd***@metalbear.com' } });
+    expect(tracking).toMatchObject({
+      orderNumber: order.orderNumber,
+      status: 'pending',
+      customer: { email: 'd***@metalbear.com' },
+    });
     expect(tracking.history.map((h: { status: string }) => h.status)).toEqual(['pending']);
     expect(JSON.stringify(tracking)).not.toContain('demo@metalbear.com');
     expect(JSON.stringify(tracking)).not.toContain('1 Forge Street');
@@ -137,7 +165,9 @@ describe('internal status API', () => {
   it('needs the service token and leaves the order untouched without it', async () => {
     const order = (await post(orderRequest())).json();
     expect((await putStatus(order.id, 'processing', {})).statusCode).toBe(401);
-    expect((await putStatus(order.id, 'processing', { authorization: 'Bearer wrong-token-wrong-token' })).statusCode).toBe(401);
+    expect(
+      (await putStatus(order.id, 'processing', { authorization: 'Bearer wrong-token-wrong-token' })).statusCode,
+    ).toBe(401);
     expect((await service.app.inject(`/internal/orders/${order.id}`)).statusCode).toBe(401);
     const current = await service.app.inject({ url: `/internal/orders/${order.id}`, headers: serviceAuth });
     expect(current.json().status).toBe('pending');

@@ -1,0 +1,75 @@
+// Kafka down: orders are still accepted (201) and their events wait in the outbox; when Kafka is back
+// each event is published exactly once. Uses a broker of its own (real Kafka, own ports and data) so
+// stopping it does not disturb the other tests.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RunningKafka, startKafka } from '../../../dev/src/kafka.ts';
+import { readStackSettings } from '../../../dev/src/settings.ts';
+import { ensureTopics } from '../../../dev/src/topics.ts';
+import { createTestDatabase, pool, readTopic, uniqueName } from '../../../tests/support/infra.ts';
+import { buildOrderService } from '../../../tests/support/order-service.ts';
+import { orderRequest } from '../../../tests/support/orders.ts';
+import { freePort, waitUntil } from '../../../tests/support/processes.ts';
+
+const projectData = readStackSettings().dataDir;
+let dataDir: string;
+let ports: { port: number; controllerPort: number };
+let kafka: RunningKafka;
+const launch = () => startKafka({ dataDir, ...ports, log: () => {}, jarsDataDir: projectData });
+
+beforeAll(async () => {
+  dataDir = await mkdtemp(join(projectData, 'test-kafka-'));
+  ports = { port: await freePort(), controllerPort: await freePort() };
+  kafka = await launch();
+});
+afterAll(async () => {
+  await kafka?.stop();
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+describe('transactional outbox', () => {
+  it('accepts orders while Kafka is down and publishes each event exactly once when it is back', async () => {
+    const topic = uniqueName('outbox');
+    await ensureTopics(kafka.brokers, topic, 3);
+    const databaseUrl = await createTestDatabase();
+    const service = await buildOrderService(databaseUrl, topic, kafka.brokers);
+    const db = pool(databaseUrl);
+    try {
+      await kafka.stop();
+      const ids: string[] = [];
+      for (let i = 0; i < 5; i++) {
+        const response = await service.app.inject({ method: 'POST', url: '/api/orders', payload: orderRequest() });
+        expect(response.statusCode).toBe(201);
+        ids.push(response.json().id);
+      }
+      const waiting = await db.query(
+        'SELECT count(*) FROM outbox WHERE message_key = ANY($1) AND published_at IS NULL',
+        [ids],
+      );
+      expect(Number(waiting.rows[0].count)).toBe(5);
+      const ready = await service.app.inject('/readyz');
+      expect(ready.statusCode).toBe(503);
+      expect(ready.json().checks).toEqual({ postgres: true, kafka: false });
+
+      kafka = await launch();
+      await waitUntil(
+        'outbox drained',
+        async () => {
+          const left = await db.query(
+            'SELECT count(*) FROM outbox WHERE message_key = ANY($1) AND published_at IS NULL',
+            [ids],
+          );
+          return Number(left.rows[0].count) === 0;
+        },
+        60_000,
+      );
+      const records = await readTopic(topic, 6, 8000, kafka.brokers); // one more than expected: catches a duplicate
+      expect(records.map((r) => r.key).sort()).toEqual([...ids].sort());
+      expect((await service.app.inject('/readyz')).statusCode).toBe(200);
+    } finally {
+      await db.end();
+      await service.close();
+    }
+  });
+});
