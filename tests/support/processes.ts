@@ -118,3 +118,36 @@ export async function waitUntil(what: string, check: () => Promise<boolean>, tim
   }
   throw new Error(`timed out waiting for ${what}${lastError ? ` (last error: ${String(lastError)})` : ''}`);
 }
+
+/** The Vite dev server of the shop, proxying /api to `orderServiceUrl` (as `npm start` runs it). */
+export async function startFrontend(orderServiceUrl: string): Promise<ServiceProcess & { port: number }> {
+  const port = await freePort();
+  const child = spawn(
+    process.execPath,
+    [`${repoRoot}/node_modules/vite/bin/vite.js`, '--host', '127.0.0.1', '--port', String(port), '--strictPort'],
+    {
+      cwd: `${repoRoot}/frontend`,
+      env: { ...process.env, VITE_PROXY_TARGET: orderServiceUrl },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  const logs: string[] = [];
+  for (const stream of [child.stdout, child.stderr]) createInterface({ input: stream }).on('line', (l) => logs.push(l));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const url = `http://127.0.0.1:${port}`;
+  await waitUntil('the Vite dev server', async () => (await fetch(url)).ok, 60_000);
+  return {
+    url,
+    port,
+    logs,
+    child,
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      return exited;
+    },
+    async kill9() {
+      child.kill('SIGKILL');
+      await exited;
+    },
+  };
+}

@@ -1,0 +1,32 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { repoRoot } from '../../dev/src/settings.ts';
+
+export const screenshotDir = join(repoRoot, 'test-results', 'e2e');
+
+/**
+ * Debian's Chromium, headless (never a browser a tool downloads). The flags keep it off the network:
+ * this machine only reaches package registries, and Chromium's background services would keep trying.
+ */
+export async function launchChromium(): Promise<Browser> {
+  await mkdir(screenshotDir, { recursive: true });
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-dev-shm-usage',
+    ],
+  });
+}
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: join(screenshotDir, `${name}.png`), fullPage: true });
+}
