@@ -55,6 +55,27 @@ describe('catalog', () => {
   });
 });
 
+describe('health and documentation', () => {
+  it('serves /healthz, /readyz and an OpenAPI document generated from the validating schemas', async () => {
+    expect((await service.app.inject('/healthz')).json()).toEqual({ status: 'ok' });
+    expect((await service.app.inject('/readyz')).json()).toEqual({
+      status: 'ready',
+      checks: { postgres: true, kafka: true },
+    });
+    const spec = (await service.app.inject('/api/openapi.json')).json();
+    expect(spec.openapi).toMatch(/^3\./);
+    const body = spec.paths['/api/orders'].post.requestBody.content['application/json'].schema;
+    expect(body.required).toEqual(['customer', 'shippingAddress', 'items']);
+    expect(body.properties.items.maxItems).toBe(50);
+    expect(Object.keys(spec.paths)).toEqual(
+      expect.arrayContaining(['/api/products', '/api/orders/track/{trackingToken}', '/internal/orders/{id}/status']),
+    );
+    const docs = await service.app.inject('/api/docs/');
+    expect(docs.statusCode).toBe(200);
+    expect(docs.headers['content-type']).toContain('text/html');
+  });
+});
+
 describe('POST /api/orders', () => {
   it('stores the order with server-side prices and publishes order.created with the routing headers', async () => {
     const response = await post(orderRequest());
@@ -199,6 +220,28 @@ describe('internal status API', () => {
 });
 
 describe('concurrency', () => {
+  it('publishes each event once when two Order Service instances share the outbox', async () => {
+    const sharedTopic = await createTestTopic('two-relays');
+    const [a, b] = await Promise.all([
+      buildOrderService(databaseUrl, sharedTopic),
+      buildOrderService(databaseUrl, sharedTopic),
+    ]);
+    try {
+      const responses = await Promise.all(
+        Array.from({ length: 100 }, (_, i) =>
+          (i % 2 ? a : b).app.inject({ method: 'POST', url: '/api/orders', payload: orderRequest() }),
+        ),
+      );
+      const ids = new Set(responses.map((r) => r.json().id));
+      expect(ids.size).toBe(100);
+      const records = await readTopic(sharedTopic, 101, 5000);
+      expect(records).toHaveLength(100);
+      expect(new Set(records.map((r) => r.key))).toEqual(ids);
+    } finally {
+      await Promise.all([a.close(), b.close()]);
+    }
+  });
+
   it('turns 200 parallel POSTs into 200 orders and 200 events, no duplicates', async () => {
     const ownTopic = await createTestTopic('order-burst');
     const burst = await buildOrderService(databaseUrl, ownTopic);
