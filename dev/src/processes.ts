@@ -34,8 +34,15 @@ export class SupervisedProcess {
     });
     this.#child = child;
     pipeLines(child, (line) => this.#log(formatLogLine(line)));
+    // Last resort if the runner exits without stop() (a crash, process.exit): no service outlives it.
+    const orphanGuard = () => child.kill('SIGTERM');
+    process.once('exit', orphanGuard);
+    const startedAt = Date.now();
     child.on('exit', (code, signal) => {
+      process.removeListener('exit', orphanGuard);
       if (this.#stopping) return;
+      // The backoff grows while it keeps dying at once; a process that ran a while starts over at 1 s.
+      if (Date.now() - startedAt > 30_000) this.#restarts = 0;
       this.#restarts += 1;
       const delay = Math.min(1000 * this.#restarts, 10_000);
       this.#log(`exited unexpectedly (${signal ?? `code ${code}`}); restarting in ${delay / 1000} s`);

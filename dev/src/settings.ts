@@ -18,6 +18,8 @@ export function readStackSettings() {
   const dataDir = resolve(process.env.METALMART_DATA_DIR || join(repoRoot, '.data'));
   return {
     dataDir,
+    /** The Kafka broker's jars (resolved by Maven once); a throwaway data dir can share the project's. */
+    kafkaJarsDir: resolve(process.env.METALMART_KAFKA_JARS_DIR || join(dataDir, 'kafka-lib')),
     /** Set → use that PostgreSQL and start none. */
     externalDatabaseUrl: process.env.DATABASE_URL || undefined,
     /** Set → use that Kafka cluster and start none. */

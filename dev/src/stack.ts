@@ -24,14 +24,20 @@ const kafkaLog = prefixedLogger('kafka');
 
 const launchPostgres = (s: StackSettings) => startPostgres({ dataDir: s.dataDir, port: s.postgresPort, log: pgLog });
 const launchKafka = (s: StackSettings) =>
-  startKafka({ dataDir: s.dataDir, port: s.kafkaPort, controllerPort: s.kafkaControllerPort, log: kafkaLog });
+  startKafka({
+    dataDir: s.dataDir,
+    port: s.kafkaPort,
+    controllerPort: s.kafkaControllerPort,
+    jarsDir: s.kafkaJarsDir,
+    log: kafkaLog,
+  });
 
 /**
  * PostgreSQL and Kafka, each either external (DATABASE_URL / KAFKA_BROKERS set) or started here (both at
  * once: Kafka's JVM takes longest), and the order topics created.
  */
 export async function startInfra(settings: StackSettings, topic = ORDER_CREATED_TOPIC): Promise<Infra> {
-  if (!settings.externalKafkaBrokers) await ensureKafkaJars(settings.dataDir, kafkaLog);
+  if (!settings.externalKafkaBrokers) await ensureKafkaJars(settings.dataDir, kafkaLog, settings.kafkaJarsDir);
   const [postgres, kafka] = await Promise.allSettled([
     settings.externalDatabaseUrl ? undefined : launchPostgres(settings),
     settings.externalKafkaBrokers ? undefined : launchKafka(settings),

@@ -38,16 +38,21 @@ async function stopAll(code: number) {
   stopping = true;
   for (const child of children) child.expectExit();
   log('stopping…');
-  watchdog.stop();
+  // Waits for a restart in progress: a server the watchdog is starting right now is stopped below too.
+  await watchdog.stop();
   for (const child of [...children].reverse()) await child.stop();
   await infra.stop();
-  log('stopped; data kept in .data/');
+  log(`stopped; data kept in ${settings.dataDir}`);
   process.exit(code);
 }
-for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => void stopAll(0));
+// SIGHUP: the terminal was closed. PostgreSQL only reloads its configuration on SIGHUP, so without this it
+// would outlive the runner.
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => void stopAll(0));
 const watchdog = superviseInfra(settings, infra);
 
 async function launch(child: SupervisedProcess, what: string, readyUrl: string) {
+  // Ctrl-C during start-up: start nothing more (stopAll is already stopping what runs).
+  if (stopping) throw new Error('stopping');
   children.push(child);
   child.start();
   await waitFor(what, () => httpOk(readyUrl), 60_000);
@@ -96,12 +101,14 @@ try {
     );
   }
 } catch (error) {
-  log(`start-up failed: ${(error as Error).message}`);
+  if (!stopping) log(`start-up failed: ${(error as Error).message}`);
   await stopAll(1);
 }
 
-log(`ready in ${Math.round((Date.now() - started) / 1000)} s
+if (!stopping) {
+  log(`ready in ${Math.round((Date.now() - started) / 1000)} s
   Shop:           http://127.0.0.1:${settings.frontendPort}/
   Order Service:  ${orderServiceUrl}/api/products   (API docs: ${orderServiceUrl}/api/docs)
   Processor:      http://127.0.0.1:${settings.processorPort}/status
   Press Ctrl-C to stop everything.`);
+}

@@ -34,7 +34,8 @@ export class OrderConsumer {
   readonly #deps: OrderConsumerDeps;
   readonly #tracker = new OffsetTracker<Commit>();
   readonly #inFlight = new Set<Promise<void>>();
-  readonly #abort = new AbortController();
+  readonly #abort = new AbortController(); // aborts in-flight orders (after the grace period)
+  readonly #stopping = new AbortController(); // stops fetching
   #stream: MessagesStream<string, Buffer, string, string> | undefined;
   #loop: Promise<void> | undefined;
   #commitTimer: NodeJS.Timeout | undefined;
@@ -52,20 +53,39 @@ export class OrderConsumer {
     return this.#stream !== undefined && this.#deps.consumer.memberId !== null;
   }
 
-  async start(): Promise<void> {
-    const { consumer, topic } = this.#deps;
+  /** Subscribes and consumes until stop(); a lost broker means resubscribing with backoff, never exiting. */
+  start(): void {
     // After a rebalance the stream re-reads from the committed offsets: forget what the old assignment tracked.
-    consumer.on('consumer:group:join', () => this.#tracker.reset());
-    this.#stream = await consumer.consume({
-      topics: [topic],
-      autocommit: false,
-      mode: 'committed',
-      // A new group starts from the beginning: no order lost on a cold start.
-      fallbackMode: 'earliest',
-      maxWaitTime: 500,
-    });
+    this.#deps.consumer.on('consumer:group:join', () => this.#tracker.reset());
     this.#commitTimer = setInterval(() => void this.#flushCommits(), this.#deps.commitIntervalMs ?? 200);
-    this.#loop = this.#run(this.#stream);
+    this.#loop = this.#consumeUntilStopped();
+  }
+
+  async #consumeUntilStopped(): Promise<void> {
+    const signal = this.#stopping.signal;
+    for (let failures = 0; !signal.aborted; ) {
+      try {
+        this.#stream = await this.#deps.consumer.consume({
+          topics: [this.#deps.topic],
+          autocommit: false,
+          mode: 'committed',
+          // A new group starts from the beginning: no order lost on a cold start.
+          fallbackMode: 'earliest',
+          maxWaitTime: 500,
+        });
+        if (failures > 0) this.#deps.log.info('Kafka is reachable again; consuming');
+        failures = 0;
+        await this.#run(this.#stream);
+        if (!signal.aborted) throw new Error('the message stream ended');
+      } catch (error) {
+        if (signal.aborted) return;
+        failures += 1;
+        const delay = Math.min(500 * 2 ** (failures - 1), 10_000);
+        this.#deps.log.warn(`Kafka consumer lost (${(error as Error).message}); subscribing again in ${delay} ms`);
+        this.#stream = undefined;
+        await sleep(delay, undefined, { signal }).catch(() => {});
+      }
+    }
   }
 
   async #run(stream: MessagesStream<string, Buffer, string, string>): Promise<void> {
@@ -141,6 +161,7 @@ export class OrderConsumer {
 
   /** Stop fetching, let in-flight orders finish (up to the grace period), abort the rest, commit what is done. */
   async stop(): Promise<void> {
+    this.#stopping.abort();
     if (this.#stream) await this.#stream.close().catch(() => {});
     const grace = new Promise((resolve) => setTimeout(resolve, this.#deps.shutdownGraceMs).unref());
     await Promise.race([Promise.allSettled([...this.#inFlight]), grace]);

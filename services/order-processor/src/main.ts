@@ -62,7 +62,7 @@ const health = buildHealthServer(consumer, () => ({
 }));
 const address = await health.listen({ port: config.port, host: config.host });
 log.info(`health endpoints on ${address}; consuming ${config.topic} as group ${config.groupId}`);
-await consumer.start();
+consumer.start();
 
 let closing = false;
 async function shutdown(signal: string) {

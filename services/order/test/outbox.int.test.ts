@@ -1,32 +1,19 @@
 // Kafka down: orders are still accepted (201) and their events wait in the outbox; when Kafka is back
 // each event is published exactly once. Uses a broker of its own (real Kafka, own ports and data) so
 // stopping it does not disturb the other tests.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningKafka, startKafka } from '../../../dev/src/kafka.ts';
-import { readStackSettings } from '../../../dev/src/settings.ts';
 import { ensureTopics } from '../../../dev/src/topics.ts';
 import { createTestDatabase, pool, readTopic, uniqueName } from '../../../tests/support/infra.ts';
 import { buildOrderService } from '../../../tests/support/order-service.ts';
 import { orderRequest } from '../../../tests/support/orders.ts';
-import { freePort, waitUntil } from '../../../tests/support/processes.ts';
+import { startPrivateKafka } from '../../../tests/support/private-kafka.ts';
+import { waitUntil } from '../../../tests/support/processes.ts';
 
-const projectData = readStackSettings().dataDir;
-let dataDir: string;
-let ports: { port: number; controllerPort: number };
-let kafka: RunningKafka;
-const launch = () => startKafka({ dataDir, ...ports, log: () => {}, jarsDataDir: projectData });
-
+let kafka: Awaited<ReturnType<typeof startPrivateKafka>>;
 beforeAll(async () => {
-  dataDir = await mkdtemp(join(projectData, 'test-kafka-'));
-  ports = { port: await freePort(), controllerPort: await freePort() };
-  kafka = await launch();
+  kafka = await startPrivateKafka();
 });
-afterAll(async () => {
-  await kafka?.stop();
-  await rm(dataDir, { recursive: true, force: true });
-});
+afterAll(() => kafka?.destroy());
 
 describe('transactional outbox', () => {
   it('accepts orders while Kafka is down and publishes each event exactly once when it is back', async () => {
@@ -52,7 +39,7 @@ describe('transactional outbox', () => {
       expect(ready.statusCode).toBe(503);
       expect(ready.json().checks).toEqual({ postgres: true, kafka: false });
 
-      kafka = await launch();
+      await kafka.restart();
       await waitUntil(
         'outbox drained',
         async () => {

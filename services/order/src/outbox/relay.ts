@@ -110,30 +110,27 @@ export class OutboxRelay {
     });
   }
 
-  /** Claims a batch, sends it, marks it published, in one transaction. Returns how many were published. */
+  /** Claims a batch, sends it, marks it published (or records the failure), in one transaction. */
   async drainOnce(): Promise<number> {
     const client = await this.#opts.pool.connect();
     let rows: (OutboxMessage & { id: string })[] = [];
+    let sendError: unknown;
     try {
       await client.query('BEGIN');
       rows = (await client.query<OutboxMessage & { id: string }>(CLAIM, [this.#opts.batchSize])).rows;
-      if (rows.length === 0) {
-        await client.query('COMMIT');
-        return 0;
+      const ids = rows.map((r) => r.id);
+      if (rows.length > 0) {
+        try {
+          await this.#opts.producer.send(rows);
+          await client.query('UPDATE outbox SET published_at = clock_timestamp() WHERE id = ANY($1::bigint[])', [ids]);
+        } catch (error) {
+          sendError = error;
+          await client.query(
+            'UPDATE outbox SET attempts = attempts + 1, last_error = $2 WHERE id = ANY($1::bigint[])',
+            [ids, String((error as Error).message ?? error).slice(0, 500)],
+          );
+        }
       }
-      try {
-        await this.#opts.producer.send(rows);
-      } catch (error) {
-        await client.query('UPDATE outbox SET attempts = attempts + 1, last_error = $2 WHERE id = ANY($1::bigint[])', [
-          rows.map((r) => r.id),
-          String((error as Error).message ?? error).slice(0, 500),
-        ]);
-        await client.query('COMMIT');
-        throw error;
-      }
-      await client.query('UPDATE outbox SET published_at = clock_timestamp() WHERE id = ANY($1::bigint[])', [
-        rows.map((r) => r.id),
-      ]);
       await client.query('COMMIT');
     } catch (error) {
       await client.query('ROLLBACK').catch(() => {});
@@ -141,6 +138,7 @@ export class OutboxRelay {
     } finally {
       client.release();
     }
+    if (sendError) throw sendError;
     for (const row of rows) this.#waiters.get(row.eventId)?.();
     return rows.length;
   }

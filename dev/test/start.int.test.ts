@@ -1,0 +1,328 @@
+// `npm start` as a person runs it (node dev/bootstrap.mjs start, its own process group, like a terminal),
+// on its own data dir and free ports: ready in time, the shop and the pipeline work, killing PostgreSQL or
+// Kafka gives a clear log line and the stack recovers, Ctrl-C leaves nothing behind, a second start works.
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { chmod, mkdir, mkdtemp, readdir, readFile, readlink, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { TrackingResponse } from '@metalmart/contracts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { orderRequest } from '../../tests/support/orders.ts';
+import { freePort, waitUntil } from '../../tests/support/processes.ts';
+import { isListening } from '../src/ports.ts';
+import { readStackSettings, repoRoot } from '../src/settings.ts';
+
+const javaMissing = spawnSync('java', ['-version']).status !== 0;
+const projectData = join(repoRoot, '.data');
+/** The whole runner output of the last run, kept for a look after a failure (the temp data dir is removed). */
+const keptLog = join(projectData, 'start.int.test.log');
+
+interface Runner {
+  child: ChildProcess;
+  lines: string[];
+  exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** Resolves with the first line matching `pattern` from line index `from` on. */
+  waitForLine(pattern: RegExp, timeoutMs: number, from?: number): Promise<string>;
+}
+
+const transcript: string[] = [];
+
+function tail(lines: string[], count = 80): string {
+  return lines.slice(-count).join('\n');
+}
+
+describe.skipIf(javaMissing)('npm start (dev/bootstrap.mjs start) on its own data dir and ports', () => {
+  let dataDir: string;
+  let ports: Record<
+    | 'METALMART_PG_PORT'
+    | 'METALMART_KAFKA_PORT'
+    | 'METALMART_KAFKA_CONTROLLER_PORT'
+    | 'PORT'
+    | 'PROCESSOR_PORT'
+    | 'FRONTEND_PORT',
+    number
+  >;
+  let runner: Runner | undefined;
+  const orderServiceUrl = () => `http://127.0.0.1:${ports.PORT}`;
+
+  function start(): Runner {
+    const env: NodeJS.ProcessEnv = {};
+    // Nothing external (DATABASE_URL / KAFKA_BROKERS) and no test-runner variables leak into the stack.
+    const dropped = /^(VITEST|NODE_ENV$|DATABASE_URL$|KAFKA_BROKERS$|ORDER_SERVICE_TOKEN$|LOG_LEVEL$|TEST$)/;
+    for (const [name, value] of Object.entries(process.env)) if (!dropped.test(name)) env[name] = value;
+    Object.assign(env, {
+      METALMART_DATA_DIR: dataDir,
+      // The project's jars, resolved once by Maven: no download for a throwaway data dir.
+      METALMART_KAFKA_JARS_DIR: readStackSettings().kafkaJarsDir,
+      // Long enough that an order is still in flight when a server is killed under it; short enough to be quick.
+      STAGE_DELAY_MS: '700',
+      KAFKA_SESSION_TIMEOUT_MS: '6000',
+      ...Object.fromEntries(Object.entries(ports).map(([name, port]) => [name, String(port)])),
+    });
+    // bootstrap.mjs runs `npm ci` when package-lock.json changed since the last install; a test must not.
+    const lockHash = createHash('sha256')
+      .update(readFileSync(join(repoRoot, 'package-lock.json')))
+      .digest('hex');
+    const stamp = join(repoRoot, 'node_modules', '.metalmart-lock-hash');
+    const installed = existsSync(stamp) && readFileSync(stamp, 'utf8') === lockHash;
+    const args = installed ? ['dev/bootstrap.mjs', 'start'] : ['--import', 'tsx', 'dev/src/start.ts'];
+    // Its own process group, like a terminal's foreground job: Ctrl-C is a SIGINT to the whole group.
+    const child = spawn(process.execPath, args, {
+      cwd: repoRoot,
+      env,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const lines: string[] = [];
+    const waiters = new Set<() => void>();
+    const onLine = (line: string) => {
+      lines.push(line);
+      transcript.push(line);
+      if (process.env.TEST_SERVICE_LOGS) console.log(line);
+      for (const wake of waiters) wake();
+    };
+    for (const stream of [child.stdout, child.stderr]) createInterface({ input: stream }).on('line', onLine);
+    const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+      child.once('exit', (code, signal) => resolve({ code, signal })),
+    );
+    let exited = false;
+    void exit.then(() => {
+      exited = true;
+      for (const wake of waiters) wake();
+    });
+    return {
+      child,
+      lines,
+      exit,
+      waitForLine(pattern, timeoutMs, from = 0) {
+        return new Promise((resolve, reject) => {
+          const check = () => {
+            const found = lines.slice(from).find((line) => pattern.test(line));
+            if (found === undefined && !exited) return;
+            waiters.delete(check);
+            clearTimeout(timer);
+            if (found !== undefined) resolve(found);
+            else reject(new Error(`npm start exited before printing ${pattern}:\n${tail(lines)}`));
+          };
+          const timer = setTimeout(() => {
+            waiters.delete(check);
+            reject(new Error(`no line matching ${pattern} within ${timeoutMs / 1000} s:\n${tail(lines)}`));
+          }, timeoutMs);
+          waiters.add(check);
+          check();
+        });
+      },
+    };
+  }
+
+  /** Ctrl-C: SIGINT to the whole process group. */
+  async function interrupt(r: Runner, timeoutMs: number) {
+    process.kill(-(r.child.pid as number), 'SIGINT');
+    return Promise.race([r.exit, sleep(timeoutMs, 'timeout' as const, { ref: false })]);
+  }
+
+  /** Every process that belongs to this test's stack: data dir in its command line, environment or working dir. */
+  async function processesOfTheStack(): Promise<string[]> {
+    const found: string[] = [];
+    for (const entry of await readdir('/proc')) {
+      if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
+      const read = async (what: string) =>
+        (await readFile(`/proc/${entry}/${what}`).catch(() => Buffer.alloc(0))).toString();
+      const cmdline = (await read('cmdline')).replaceAll('\0', ' ').trim();
+      const environ = await read('environ');
+      const cwd = await readlink(`/proc/${entry}/cwd`).catch(() => '');
+      if (cmdline.includes(dataDir) || environ.includes(`METALMART_DATA_DIR=${dataDir}\0`) || cwd.startsWith(dataDir)) {
+        found.push(`${entry} ${cmdline || '(exited)'}`);
+      }
+    }
+    return found.filter((p) => !p.endsWith('(exited)'));
+  }
+
+  async function trackingStatus(token: string): Promise<string> {
+    const response = await fetch(`${orderServiceUrl()}/api/orders/track/${token}`);
+    if (!response.ok) throw new Error(`GET /api/orders/track → ${response.status}`);
+    return ((await response.json()) as TrackingResponse).status;
+  }
+
+  /** Places an order with the Order Service (retrying a 503 while a server is still coming back). */
+  async function placeOrderWhenAccepted(timeoutMs = 30_000): Promise<{ id: string; trackingToken: string }> {
+    let order: { id: string; trackingToken: string } | undefined;
+    await waitUntil(
+      'the Order Service to accept an order',
+      async () => {
+        const response = await fetch(`${orderServiceUrl()}/api/orders`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(orderRequest()),
+          signal: AbortSignal.timeout(10_000),
+        });
+        if (response.status !== 201) throw new Error(`POST /api/orders → ${response.status}: ${await response.text()}`);
+        order = (await response.json()) as { id: string; trackingToken: string };
+        return true;
+      },
+      timeoutMs,
+      500,
+    );
+    return order as { id: string; trackingToken: string };
+  }
+
+  async function orderShips(timeoutMs = 60_000): Promise<number> {
+    const began = Date.now();
+    const order = await placeOrderWhenAccepted();
+    await waitUntil(
+      `order ${order.id} shipped`,
+      async () => (await trackingStatus(order.trackingToken)) === 'shipped',
+      timeoutMs,
+    );
+    return Date.now() - began;
+  }
+
+  beforeAll(async () => {
+    await mkdir(projectData, { recursive: true });
+    dataDir = await mkdtemp(join(projectData, 'test-start-'));
+    // As root PostgreSQL runs as the OS user `postgres`, which must be able to reach <dataDir>/postgres.
+    await chmod(dataDir, 0o755);
+    const names = [
+      'METALMART_PG_PORT',
+      'METALMART_KAFKA_PORT',
+      'METALMART_KAFKA_CONTROLLER_PORT',
+      'PORT',
+      'PROCESSOR_PORT',
+      'FRONTEND_PORT',
+    ] as const;
+    const picked = new Set<number>();
+    const entries: [string, number][] = [];
+    for (const name of names) {
+      let port = await freePort();
+      while (picked.has(port)) port = await freePort();
+      picked.add(port);
+      entries.push([name, port]);
+    }
+    ports = Object.fromEntries(entries) as typeof ports;
+  });
+
+  afterAll(async () => {
+    await writeFile(keptLog, `${transcript.join('\n')}\n`).catch(() => {});
+    if (runner && runner.child.exitCode === null && runner.child.signalCode === null) {
+      if ((await interrupt(runner, 40_000)) === 'timeout') process.kill(-(runner.child.pid as number), 'SIGKILL');
+    }
+    // Whatever is left of this test's stack (only processes carrying its own data dir).
+    for (const line of dataDir ? await processesOfTheStack() : []) {
+      try {
+        process.kill(Number(line.split(' ')[0]), 'SIGKILL');
+      } catch {}
+    }
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  }, 60_000);
+
+  it('prints the ready line within 90 s, serves the shop and ships an order', async () => {
+    const began = Date.now();
+    runner = start();
+    const ready = await runner.waitForLine(/\[metalmart\] ready in \d+ s/, 90_000);
+    console.log(`first start: "${ready}" after ${Math.round((Date.now() - began) / 1000)} s`);
+    expect(runner.lines.join('\n')).toContain(`http://127.0.0.1:${ports.FRONTEND_PORT}/`);
+
+    const shop = await fetch(`http://127.0.0.1:${ports.FRONTEND_PORT}/`);
+    expect(shop.status).toBe(200);
+    expect(shop.headers.get('content-type')).toMatch(/text\/html/);
+    expect(await shop.text()).toMatch(/<html/i);
+    // The dev server proxies /api to the Order Service, which reads the catalog from PostgreSQL.
+    const products = await fetch(`http://127.0.0.1:${ports.FRONTEND_PORT}/api/products`);
+    expect(products.status).toBe(200);
+    expect(JSON.stringify(await products.json())).toContain('anvil-classic');
+
+    console.log(`order shipped in ${await orderShips()} ms`);
+  }, 150_000);
+
+  it('PostgreSQL killed (SIGKILL): a clear log line, it comes back, orders ship again', async () => {
+    if (!runner) throw new Error('not started');
+    const from = runner.lines.length;
+    // An order in flight: the processor's next status update meets the outage and must be retried, not lost.
+    const inFlight = await placeOrderWhenAccepted();
+    await waitUntil(
+      'order processing',
+      async () => (await trackingStatus(inFlight.trackingToken)) !== 'pending',
+      10_000,
+      50,
+    );
+    const pid = Number((await readFile(join(dataDir, 'postgres', 'postmaster.pid'), 'utf8')).split('\n')[0]);
+    expect(pid).toBeGreaterThan(0);
+    process.kill(pid, 'SIGKILL');
+    const killed = Date.now();
+    // While it is down the Order Service answers 503 (it does not crash).
+    await waitUntil('PostgreSQL port closed', async () => !(await isListening(ports.METALMART_PG_PORT)), 10_000, 50);
+    const whileDown = await fetch(`${orderServiceUrl()}/api/products`);
+    console.log(`GET /api/products while PostgreSQL is down → ${whileDown.status}`);
+    expect([503, 200]).toContain(whileDown.status); // 200 only if the watchdog was already faster than this request
+
+    console.log(await runner.waitForLine(/\[watchdog\] PostgreSQL is down/, 15_000, from));
+    console.log(await runner.waitForLine(/\[watchdog\] PostgreSQL is back/, 60_000, from));
+    console.log(`PostgreSQL back after ${Date.now() - killed} ms`);
+    await waitUntil(
+      'the order in flight during the outage shipped',
+      async () => (await trackingStatus(inFlight.trackingToken)) === 'shipped',
+      60_000,
+    );
+    const retries = runner.lines.slice(from).filter((line) => /\[processor\].*retry/.test(line));
+    console.log(`in-flight order shipped; the processor retried ${retries.length}×:\n${retries.join('\n')}`);
+    console.log(`a new order shipped in ${await orderShips()} ms`);
+    const after = runner.lines.slice(from).join('\n');
+    expect(after).not.toMatch(/exited unexpectedly/);
+  }, 150_000);
+
+  it('Kafka killed (SIGKILL): a clear log line, it comes back, orders ship again', async () => {
+    if (!runner) throw new Error('not started');
+    const from = runner.lines.length;
+    const java = (await processesOfTheStack()).filter((p) => /\bjava\b.*kafka\.Kafka/.test(p));
+    expect(java).toHaveLength(1);
+    process.kill(Number(java[0]?.split(' ')[0]), 'SIGKILL');
+    const killed = Date.now();
+    console.log(await runner.waitForLine(/\[watchdog\] Kafka is down/, 15_000, from));
+    // Orders are still accepted while Kafka is down: they wait in the outbox.
+    const whileDown = await placeOrderWhenAccepted(15_000);
+    console.log(await runner.waitForLine(/\[watchdog\] Kafka is back/, 90_000, from));
+    console.log(`Kafka back after ${Date.now() - killed} ms`);
+    await waitUntil(
+      'the order placed while Kafka was down shipped',
+      async () => (await trackingStatus(whileDown.trackingToken)) === 'shipped',
+      90_000,
+    );
+    console.log(`order placed while Kafka was down shipped ${Date.now() - killed} ms after the kill`);
+    console.log(`a new order shipped in ${await orderShips()} ms`);
+    const after = runner.lines.slice(from).join('\n');
+    // No service crashed: they waited for Kafka (the processor re-subscribes by itself).
+    expect(after).not.toMatch(/exited unexpectedly/);
+  }, 210_000);
+
+  it('Ctrl-C stops everything: exit code 0, no process and no port left', async () => {
+    if (!runner) throw new Error('not started');
+    const began = Date.now();
+    const exit = await interrupt(runner, 40_000);
+    console.log(`stopped in ${Date.now() - began} ms: ${JSON.stringify(exit)}`);
+    expect(exit).toEqual({ code: 0, signal: null });
+    expect(await processesOfTheStack()).toEqual([]);
+    for (const [name, port] of Object.entries(ports)) expect(await isListening(port), `${name} ${port}`).toBe(false);
+  }, 60_000);
+
+  it('a second start on the same data dir works (data kept); SIGTERM to the launcher alone stops it all', async () => {
+    const began = Date.now();
+    runner = start();
+    const ready = await runner.waitForLine(/\[metalmart\] ready in \d+ s/, 90_000);
+    console.log(`second start: "${ready}" after ${Math.round((Date.now() - began) / 1000)} s`);
+    expect(runner.lines.join('\n')).not.toMatch(/initialising a new cluster|formatting new KRaft storage/);
+    console.log(`order shipped in ${await orderShips()} ms`);
+
+    // This time SIGTERM to the launcher alone (`kill <pid>`, a process manager): nothing else gets a signal
+    // from outside, the runner's own shutdown has to stop every process.
+    const stopping = Date.now();
+    runner.child.kill('SIGTERM');
+    const exit = await Promise.race([runner.exit, sleep(40_000, 'timeout' as const, { ref: false })]);
+    console.log(`stopped by SIGTERM in ${Date.now() - stopping} ms: ${JSON.stringify(exit)}`);
+    expect(exit).toEqual({ code: 0, signal: null });
+    expect(await processesOfTheStack()).toEqual([]);
+    for (const [name, port] of Object.entries(ports)) expect(await isListening(port), `${name} ${port}`).toBe(false);
+  }, 180_000);
+});

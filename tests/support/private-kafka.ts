@@ -1,0 +1,31 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { type RunningKafka, startKafka } from '../../dev/src/kafka.ts';
+import { readStackSettings } from '../../dev/src/settings.ts';
+import { freePort } from './processes.ts';
+
+/**
+ * A real Kafka broker of one test's own (own ports, own data, the project's jars), for tests that stop and
+ * restart Kafka without disturbing the shared broker the other tests use.
+ */
+export async function startPrivateKafka() {
+  const projectData = readStackSettings().dataDir;
+  const dataDir = await mkdtemp(join(projectData, 'test-kafka-'));
+  const ports = { port: await freePort(), controllerPort: await freePort() };
+  const launch = () => startKafka({ dataDir, ...ports, log: () => {}, jarsDataDir: projectData });
+  let broker: RunningKafka | undefined = await launch();
+  return {
+    brokers: `127.0.0.1:${ports.port}`,
+    async stop() {
+      await broker?.stop();
+      broker = undefined;
+    },
+    async restart() {
+      broker = await launch();
+    },
+    async destroy() {
+      await broker?.stop();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
