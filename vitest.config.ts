@@ -32,6 +32,8 @@ export default defineConfig({
           hookTimeout: 180_000,
           // Two cores: the servers need CPU too.
           maxWorkers: 2,
+          // Runs after the unit and frontend tiers (a project with its own worker limit needs its own group).
+          sequence: { groupOrder: 1 },
         },
       },
     ],

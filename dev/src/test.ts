@@ -1,7 +1,7 @@
 // `npm test`: the whole gate, in the order that fails fastest — format + lint, type check, then every
 // test tier (unit, frontend components, integration and browser tests against the real servers).
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { ensureChromium } from './chromium.ts';
 import { prefixedLogger } from './log.ts';
 import { repoRoot } from './settings.ts';
@@ -24,4 +24,22 @@ if (existsSync(`${repoRoot}/frontend/tsconfig.json`)) {
   step('type check frontend (tsc)', bin('tsc'), ['-p', 'frontend/tsconfig.json']);
 }
 process.env.CHROMIUM_PATH = ensureChromium(log);
-step('tests (vitest)', bin('vitest'), ['run', ...process.argv.slice(2)]);
+const summaryFile = `${repoRoot}/test-results/vitest.json`;
+step('tests (vitest)', bin('vitest'), [
+  'run',
+  '--reporter=default',
+  '--reporter=json',
+  `--outputFile.json=${summaryFile}`,
+  ...process.argv.slice(2),
+]);
+// Belt and braces: a configuration error can end a Vitest run with exit code 0 and no test run.
+const summary = JSON.parse(readFileSync(summaryFile, 'utf8')) as {
+  success: boolean;
+  numTotalTests: number;
+  numFailedTests: number;
+};
+if (!summary.success || summary.numTotalTests === 0) {
+  log(`tests: failed (${summary.numFailedTests} failed of ${summary.numTotalTests}; success=${summary.success})`);
+  process.exit(1);
+}
+console.log(`tests: ${summary.numTotalTests - summary.numFailedTests} passed, ${summary.numFailedTests} failed`);
