@@ -19,26 +19,23 @@ export interface ServiceProcess {
   kill9(): Promise<void>;
 }
 
-async function startService(entry: string, env: Record<string, string>, listening: RegExp): Promise<ServiceProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
-    cwd: repoRoot,
-    env: { ...process.env, LOG_LEVEL: 'info', ...env },
+/** A child process whose output lines are kept (and echoed with TEST_SERVICE_LOGS=1). */
+function spawnTracked(name: string, args: string[], options: { cwd: string; env: Record<string, string> }) {
+  const child = spawn(process.execPath, args, {
+    cwd: options.cwd,
+    env: { ...process.env, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const logs: string[] = [];
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const url = await new Promise<string>((resolve, reject) => {
-    const onLine = (line: string) => {
-      logs.push(line);
-      if (process.env.TEST_SERVICE_LOGS) console.log(`[${entry.split('/')[1]}] ${line}`);
-      const match = listening.exec(line);
-      if (match?.[1]) resolve(match[1]);
-    };
+  const lines = (onLine: (line: string) => void) => {
     for (const stream of [child.stdout, child.stderr]) createInterface({ input: stream }).on('line', onLine);
-    void exited.then((code) => reject(new Error(`${entry} exited with ${code} before listening:\n${logs.join('\n')}`)));
+  };
+  lines((line) => {
+    logs.push(line);
+    if (process.env.TEST_SERVICE_LOGS) console.log(`[${name}] ${line}`);
   });
-  return {
-    url,
+  const handle = {
     logs,
     child,
     async stop() {
@@ -50,6 +47,24 @@ async function startService(entry: string, env: Record<string, string>, listenin
       await exited;
     },
   };
+  return { handle, exited, lines };
+}
+
+async function startService(entry: string, env: Record<string, string>, listening: RegExp): Promise<ServiceProcess> {
+  const { handle, exited, lines } = spawnTracked(entry.split('/')[1] ?? entry, ['--import', 'tsx', entry], {
+    cwd: repoRoot,
+    env: { LOG_LEVEL: 'info', ...env },
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    lines((line) => {
+      const match = listening.exec(line);
+      if (match?.[1]) resolve(match[1]);
+    });
+    void exited.then((code) =>
+      reject(new Error(`${entry} exited with ${code} before listening:\n${handle.logs.join('\n')}`)),
+    );
+  });
+  return { url, ...handle };
 }
 
 export function startOrderService(env: { databaseUrl: string; kafkaBrokers: string; topic: string; port?: number }) {
@@ -122,32 +137,12 @@ export async function waitUntil(what: string, check: () => Promise<boolean>, tim
 /** The Vite dev server of the shop, proxying /api to `orderServiceUrl` (as `npm start` runs it). */
 export async function startFrontend(orderServiceUrl: string): Promise<ServiceProcess & { port: number }> {
   const port = await freePort();
-  const child = spawn(
-    process.execPath,
+  const { handle } = spawnTracked(
+    'frontend',
     [`${repoRoot}/node_modules/vite/bin/vite.js`, '--host', '127.0.0.1', '--port', String(port), '--strictPort'],
-    {
-      cwd: `${repoRoot}/frontend`,
-      env: { ...process.env, VITE_PROXY_TARGET: orderServiceUrl },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
+    { cwd: `${repoRoot}/frontend`, env: { VITE_PROXY_TARGET: orderServiceUrl } },
   );
-  const logs: string[] = [];
-  for (const stream of [child.stdout, child.stderr]) createInterface({ input: stream }).on('line', (l) => logs.push(l));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const url = `http://127.0.0.1:${port}`;
   await waitUntil('the Vite dev server', async () => (await fetch(url)).ok, 60_000);
-  return {
-    url,
-    port,
-    logs,
-    child,
-    async stop() {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-      return exited;
-    },
-    async kill9() {
-      child.kill('SIGKILL');
-      await exited;
-    },
-  };
+  return { url, port, ...handle };
 }

@@ -1,3 +1,4 @@
+export * from './env.ts';
 export * from './events.ts';
 export * from './kafka.ts';
 export * from './privacy.ts';

@@ -1,5 +1,14 @@
 import { hostname } from 'node:os';
-import { deadLetterTopicOf, ORDER_CREATED_TOPIC, ORDER_PROCESSOR_GROUP } from '@metalmart/contracts';
+import {
+  brokersFromEnv,
+  ConfigError,
+  deadLetterTopicOf,
+  type Env,
+  intFromEnv as int,
+  ORDER_CREATED_TOPIC,
+  ORDER_PROCESSOR_GROUP,
+  serviceTokenFromEnv,
+} from '@metalmart/contracts';
 
 export interface ProcessorConfig {
   kafkaBrokers: string[];
@@ -18,43 +27,15 @@ export interface ProcessorConfig {
   sessionTimeoutMs: number;
 }
 
-type Env = Record<string, string | undefined>;
-
-export class ConfigError extends Error {}
-
-function int(env: Env, name: string, fallback: number, min: number, max: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new ConfigError(`${name} must be an integer from ${min} to ${max}, got "${raw}"`);
-  }
-  return value;
-}
-
-function brokers(raw: string): string[] {
-  const list = raw.split(',').map((b) => b.trim());
-  if (list.some((b) => !/^[^\s:]+:\d{1,5}$/.test(b))) {
-    throw new ConfigError(`KAFKA_BROKERS must be host:port[,host:port…], got "${raw}"`);
-  }
-  return list;
-}
-
 export function readConfig(env: Env = process.env): ProcessorConfig {
-  const orderServiceToken = env.ORDER_SERVICE_TOKEN ?? '';
-  if (orderServiceToken.length < 16) {
-    throw new ConfigError(
-      "ORDER_SERVICE_TOKEN must be set to the Order Service's shared secret (16+ characters). " +
-        "`npm run infra` prints this machine's token (also in .data/local.env); npm start passes it itself.",
-    );
-  }
+  const orderServiceToken = serviceTokenFromEnv(env, "the Order Service's shared secret");
   const orderServiceUrl = env.ORDER_SERVICE_URL || 'http://127.0.0.1:8080';
   if (!URL.canParse(orderServiceUrl) || !/^https?:/.test(orderServiceUrl)) {
     throw new ConfigError(`ORDER_SERVICE_URL must be an http(s) URL, got "${orderServiceUrl}"`);
   }
   const topic = env.KAFKA_TOPIC || ORDER_CREATED_TOPIC;
   return {
-    kafkaBrokers: brokers(env.KAFKA_BROKERS || '127.0.0.1:9092'),
+    kafkaBrokers: brokersFromEnv(env),
     topic,
     groupId: env.KAFKA_GROUP_ID || ORDER_PROCESSOR_GROUP,
     deadLetterTopic: env.KAFKA_DLQ_TOPIC || deadLetterTopicOf(topic),

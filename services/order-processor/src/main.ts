@@ -1,4 +1,6 @@
 // Order Processor process: read config, build the parts, start; on SIGTERM/SIGINT stop in reverse order.
+
+import { configOrExit } from '@metalmart/contracts';
 import { Consumer, stringDeserializer } from '@platformatic/kafka';
 import pino from 'pino';
 import { readConfig } from './config.ts';
@@ -9,13 +11,7 @@ import { createHttpOrderServiceClient } from './order-service-client.ts';
 import { createOrderWorkflow } from './workflow.ts';
 
 const log = pino({ name: 'order-processor', level: process.env.LOG_LEVEL || 'info' });
-let config: ReturnType<typeof readConfig>;
-try {
-  config = readConfig();
-} catch (error) {
-  log.fatal(`configuration error: ${(error as Error).message}`);
-  process.exit(78);
-}
+const config = configOrExit(readConfig, log);
 
 const kafka = new Consumer({
   clientId: `order-processor-${config.instance}`,

@@ -1,4 +1,5 @@
 // Order Service process: read config, build the service, listen; on SIGTERM/SIGINT close it.
+import { configOrExit } from '@metalmart/contracts';
 import pino from 'pino';
 import { readConfig } from './config.ts';
 import { createOrderService } from './service.ts';
@@ -8,13 +9,7 @@ const log = pino({
   level: process.env.LOG_LEVEL || 'info',
   redact: ['req.headers.authorization'],
 });
-let config: ReturnType<typeof readConfig>;
-try {
-  config = readConfig();
-} catch (error) {
-  log.fatal(`configuration error: ${(error as Error).message}`);
-  process.exit(78);
-}
+const config = configOrExit(readConfig, log);
 
 const service = await createOrderService(config, log);
 await service.listen();

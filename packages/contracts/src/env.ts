@@ -1,0 +1,45 @@
+// Reading the services' environment: parsed and validated once at start, an error names the variable.
+export type Env = Record<string, string | undefined>;
+
+export class ConfigError extends Error {}
+
+export function intFromEnv(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(`${name} must be an integer from ${min} to ${max}, got "${raw}"`);
+  }
+  return value;
+}
+
+export function brokersFromEnv(env: Env, name = 'KAFKA_BROKERS', fallback = '127.0.0.1:9092'): string[] {
+  const raw = env[name] || fallback;
+  const list = raw.split(',').map((b) => b.trim());
+  if (list.some((b) => !/^[^\s:]+:\d{1,5}$/.test(b))) {
+    throw new ConfigError(`${name} must be host:port[,host:port…], got "${raw}"`);
+  }
+  return list;
+}
+
+/** The internal API's shared secret. Deliberately no default: one that worked locally would work in a cluster. */
+export function serviceTokenFromEnv(env: Env, role: string): string {
+  const token = env.ORDER_SERVICE_TOKEN ?? '';
+  if (token.length < 16) {
+    throw new ConfigError(
+      `ORDER_SERVICE_TOKEN must be set to ${role} (16+ characters). ` +
+        "`npm run infra` prints this machine's token (also in .data/local.env); npm start passes it itself.",
+    );
+  }
+  return token;
+}
+
+/** Reads the config or stops the process with a message naming the bad variable (exit code 78, EX_CONFIG). */
+export function configOrExit<T>(read: () => T, log: { fatal(msg: string): void }): T {
+  try {
+    return read();
+  } catch (error) {
+    log.fatal(`configuration error: ${(error as Error).message}`);
+    process.exit(78);
+  }
+}
