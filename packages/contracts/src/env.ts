@@ -13,7 +13,7 @@ export function intFromEnv(env: Env, name: string, fallback: number, min: number
   return value;
 }
 
-export function brokersFromEnv(env: Env, name = 'KAFKA_BROKERS', fallback = '127.0.0.1:9092'): string[] {
+export function brokersFromEnv(env: Env, name: string, fallback = '127.0.0.1:9092'): string[] {
   const raw = env[name] || fallback;
   const list = raw.split(',').map((b) => b.trim());
   if (list.some((b) => !/^[^\s:]+:\d{1,5}$/.test(b))) {
@@ -23,11 +23,11 @@ export function brokersFromEnv(env: Env, name = 'KAFKA_BROKERS', fallback = '127
 }
 
 /** The internal API's shared secret. Deliberately no default: one that worked locally would work in a cluster. */
-export function serviceTokenFromEnv(env: Env, role: string): string {
-  const token = env.ORDER_SERVICE_TOKEN ?? '';
+export function serviceTokenFromEnv(env: Env, name: string, role: string): string {
+  const token = env[name] ?? '';
   if (token.length < 16) {
     throw new ConfigError(
-      `ORDER_SERVICE_TOKEN must be set to ${role} (16+ characters). ` +
+      `${name} must be set to ${role} (16+ characters). ` +
         "`npm run infra` prints this machine's token (also in .data/local.env); npm start passes it itself.",
     );
   }

@@ -28,14 +28,14 @@ export interface ProcessorConfig {
 }
 
 export function readConfig(env: Env = process.env): ProcessorConfig {
-  const orderServiceToken = serviceTokenFromEnv(env, "the Order Service's shared secret");
+  const orderServiceToken = serviceTokenFromEnv(env, 'ORDER_SERVICE_TOKEN', "the Order Service's shared secret");
   const orderServiceUrl = env.ORDER_SERVICE_URL || 'http://127.0.0.1:8080';
   if (!URL.canParse(orderServiceUrl) || !/^https?:/.test(orderServiceUrl)) {
     throw new ConfigError(`ORDER_SERVICE_URL must be an http(s) URL, got "${orderServiceUrl}"`);
   }
   const topic = env.KAFKA_TOPIC || ORDER_CREATED_TOPIC;
   return {
-    kafkaBrokers: brokersFromEnv(env),
+    kafkaBrokers: brokersFromEnv(env, 'KAFKA_BROKERS'),
     topic,
     groupId: env.KAFKA_GROUP_ID || ORDER_PROCESSOR_GROUP,
     deadLetterTopic: env.KAFKA_DLQ_TOPIC || deadLetterTopicOf(topic),

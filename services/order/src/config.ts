@@ -24,7 +24,7 @@ export interface OrderServiceConfig {
 
 /** Reads and validates the environment once at start; a bad value throws an error naming the variable. */
 export function readConfig(env: Env = process.env): OrderServiceConfig {
-  const serviceToken = serviceTokenFromEnv(env, "the internal API's shared secret");
+  const serviceToken = serviceTokenFromEnv(env, 'ORDER_SERVICE_TOKEN', "the internal API's shared secret");
   const databaseUrl = env.DATABASE_URL || 'postgres://metalmart:metalmart-local@127.0.0.1:55432/metalmart';
   if (!/^postgres(ql)?:\/\//.test(databaseUrl)) throw new ConfigError('DATABASE_URL must be a postgres:// URL');
   return {
@@ -32,7 +32,7 @@ export function readConfig(env: Env = process.env): OrderServiceConfig {
     host: env.HOST || '127.0.0.1',
     databaseUrl,
     databasePoolSize: int(env, 'DATABASE_POOL_SIZE', 20, 1, 500),
-    kafkaBrokers: brokersFromEnv(env),
+    kafkaBrokers: brokersFromEnv(env, 'KAFKA_BROKERS'),
     kafkaTopic: env.KAFKA_TOPIC || ORDER_CREATED_TOPIC,
     serviceToken,
     publishWaitMs: int(env, 'PUBLISH_WAIT_MS', 1000, 0, 60_000),
