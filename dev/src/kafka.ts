@@ -144,9 +144,15 @@ export async function startKafka(opts: {
       '--config',
       propertiesFile,
     ]);
-    pipeLines(format, opts.log);
+    const output: string[] = [];
+    pipeLines(format, (line) => {
+      output.push(line);
+      opts.log(line);
+    });
     const code = await new Promise<number | null>((resolve) => format.on('close', resolve));
-    if (code !== 0) throw new Error(`formatting Kafka storage failed (exit code ${code})`);
+    if (code !== 0) {
+      throw new Error(`formatting Kafka storage failed (exit code ${code}):\n${output.slice(-15).join('\n')}`);
+    }
   }
 
   const broker = java('kafka.Kafka', [propertiesFile], ['-Xms256m', '-Xmx768m', '-XX:+UseG1GC']);
@@ -184,7 +190,13 @@ export async function startKafka(opts: {
   };
 }
 
-/** A Kafka cluster id: 16 random bytes, URL-safe base64 without padding (what StorageTool random-uuid prints). */
-function randomClusterId(): string {
-  return randomBytes(16).toString('base64url');
+/**
+ * A Kafka cluster id: 16 random bytes, URL-safe base64 without padding (what StorageTool random-uuid prints).
+ * Never one starting with "-": the command line would read it as an option (Kafka's own Uuid avoids them too).
+ */
+export function randomClusterId(): string {
+  for (;;) {
+    const id = randomBytes(16).toString('base64url');
+    if (!id.startsWith('-')) return id;
+  }
 }

@@ -1,7 +1,7 @@
 // `npm start` as a person runs it (node dev/bootstrap.mjs start, its own process group, like a terminal),
 // on its own data dir and free ports: ready in time, the shop and the pipeline work, killing PostgreSQL or
 // Kafka gives a clear log line and the stack recovers, Ctrl-C leaves nothing behind, a second start works.
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { chmod, mkdir, mkdtemp, readdir, readFile, readlink, rm, writeFile } from 'node:fs/promises';
@@ -15,7 +15,6 @@ import { freePort, waitUntil } from '../../tests/support/processes.ts';
 import { isListening } from '../src/ports.ts';
 import { readStackSettings, repoRoot } from '../src/settings.ts';
 
-const javaMissing = spawnSync('java', ['-version']).status !== 0;
 const projectData = join(repoRoot, '.data');
 /** The whole runner output of the last run, kept for a look after a failure (the temp data dir is removed). */
 const keptLog = join(projectData, 'start.int.test.log');
@@ -34,7 +33,7 @@ function tail(lines: string[], count = 80): string {
   return lines.slice(-count).join('\n');
 }
 
-describe.skipIf(javaMissing)('npm start (dev/bootstrap.mjs start) on its own data dir and ports', () => {
+describe('npm start (dev/bootstrap.mjs start) on its own data dir and ports', () => {
   let dataDir: string;
   let ports: Record<
     | 'METALMART_PG_PORT'
