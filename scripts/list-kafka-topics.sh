@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Lists the Kafka topics of the MetalMart demo, one per line, sorted.
 #
-# By default it asks the cluster's broker (kubectl exec into the Kafka pod of namespace metalmart); with
+# By default it asks the cluster's broker (kubectl exec -n metalmart deploy/kafka, as in the walkthrough); with
 # --local it asks the local broker of `npm run infra` / `npm start`, which has no kafka-topics CLI, through
 # the project's Kafka client (@platformatic/kafka's admin API). --mirrord-only keeps only the temporary
 # topics mirrord's queue splitting creates (mirrord-tmp-*).
@@ -11,7 +11,7 @@
 # Environment (the flags win):
 #   KAFKA_TOPICS_TARGET   cluster (default) or local
 #   KAFKA_NAMESPACE       namespace of the Kafka broker (metalmart)
-#   KAFKA_WORKLOAD        workload to exec into (statefulset/kafka)
+#   KAFKA_WORKLOAD        workload to exec into (deploy/kafka)
 #   KAFKA_BROKERS         local broker address (127.0.0.1:9092)
 set -euo pipefail
 
@@ -19,7 +19,7 @@ readonly MIRRORD_PREFIX='mirrord-tmp-'
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 target="${KAFKA_TOPICS_TARGET:-cluster}"
 namespace="${KAFKA_NAMESPACE:-metalmart}"
-workload="${KAFKA_WORKLOAD:-statefulset/kafka}"
+workload="${KAFKA_WORKLOAD:-deploy/kafka}"
 brokers="${KAFKA_BROKERS:-127.0.0.1:9092}"
 mirrord_only=false
 
@@ -62,8 +62,9 @@ done
 
 list_cluster_topics() {
   command -v kubectl >/dev/null 2>&1 || die "kubectl not found on PATH (or use --local for the local broker)"
-  # The official apache/kafka image keeps its tools in /opt/kafka/bin; inside the pod the broker listens on
-  # localhost:9092.
+  # The official apache/kafka image keeps its tools in /opt/kafka/bin (deploy/k8s also puts a `kafka-topics`
+  # wrapper on the pod's PATH; the full path works with any apache/kafka pod KAFKA_WORKLOAD may name). Inside the
+  # pod the broker listens on localhost:9092.
   kubectl exec -n "$namespace" "$workload" -- \
     /opt/kafka/bin/kafka-topics.sh --bootstrap-server localhost:9092 --list --exclude-internal
 }

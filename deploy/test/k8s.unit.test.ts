@@ -11,9 +11,11 @@ import {
   ConfigMap,
   type IContainer,
   type IEnvVar,
+  type IPersistentVolumeClaim,
   type IPodSpec,
   type IService,
   Namespace,
+  PersistentVolumeClaim,
   Secret,
   Service,
 } from 'kubernetes-models/v1';
@@ -40,6 +42,8 @@ type K8sObject = {
 const NAMESPACE = 'metalmart';
 const MIRRORD_NAMESPACE = 'mirrord';
 const TOPIC_PARTITIONS = 6;
+/** The seed walkthrough's `kubectl exec -n metalmart deploy/kafka -- kafka-topics …` needs exactly this. */
+const KAFKA_DEPLOYMENT = 'kafka';
 
 /** Built-in kinds and the kubernetes-models class that validates them. */
 const builtInModels: Record<string, new (data: never) => { validate(): void }> = {
@@ -47,6 +51,7 @@ const builtInModels: Record<string, new (data: never) => { validate(): void }> =
   'v1/ConfigMap': ConfigMap,
   'v1/Secret': Secret,
   'v1/Service': Service,
+  'v1/PersistentVolumeClaim': PersistentVolumeClaim,
   'apps/v1/Deployment': Deployment,
   'apps/v1/StatefulSet': StatefulSet,
   'batch/v1/Job': Job,
@@ -264,21 +269,45 @@ describe('invariants', () => {
     }
   });
 
-  it('keeps Kafka and PostgreSQL on persistent volumes, Kafka from the official image in KRaft mode', () => {
+  it('runs Kafka as the Deployment kafka (one pod, Recreate) with its data on a PersistentVolumeClaim', () => {
     for (const [name, list] of everyRendering()) {
-      const kafka = find(list, 'StatefulSet', 'kafka') as unknown as IStatefulSet;
-      const kafkaPod = podSpecOf(kafka);
-      expect(kafkaPod.containers[0]?.image, name).toMatch(/^apache\/kafka:4\.\d+\.\d+$/);
-      expect(kafka.spec?.replicas, name).toBe(1);
-      expect(kafka.spec?.volumeClaimTemplates?.[0]?.metadata?.name, name).toBe('data');
+      // `kubectl exec deploy/kafka` resolves a Deployment only: no StatefulSet (or anything else) may take the name.
       expect(
-        kafkaPod.containers[0]?.volumeMounts?.map((m) => m.name),
+        list.filter((o) => o.metadata.name === KAFKA_DEPLOYMENT && ['StatefulSet', 'Deployment'].includes(o.kind)),
         name,
-      ).toContain('data');
+      ).toEqual([expect.objectContaining({ kind: 'Deployment' })]);
+      const kafka = find(list, 'Deployment', KAFKA_DEPLOYMENT) as unknown as IDeployment;
+      expect(kafka.spec?.replicas, name).toBe(1);
+      // One broker on a ReadWriteOnce volume: the old pod must be gone before the new one starts.
+      expect(kafka.spec?.strategy, name).toEqual({ type: 'Recreate' });
+      const pod = podSpecOf(kafka);
+      const container = pod.containers.find((c) => c.name === 'kafka');
+      expect(container?.image, name).toMatch(/^apache\/kafka:4\.\d+\.\d+$/);
+      const dataMount = container?.volumeMounts?.find((m) => m.mountPath === '/var/lib/kafka/data');
+      const dataVolume = pod.volumes?.find((v) => v.name === dataMount?.name);
+      const claimName = dataVolume?.persistentVolumeClaim?.claimName;
+      expect(claimName, `${name}: /var/lib/kafka/data is not on a PersistentVolumeClaim`).toBeDefined();
+      expect(dataVolume?.persistentVolumeClaim?.readOnly, name).not.toBe(true);
+      const claim = find(list, 'PersistentVolumeClaim', claimName ?? '') as unknown as IPersistentVolumeClaim;
+      expect(claim.spec?.accessModes, name).toEqual(['ReadWriteOnce']);
+      expect(claim.spec?.resources?.requests?.storage, name).toMatch(/^\d+Gi$/);
+      // Same broker settings as before: the ConfigMap's server.properties, formatted on first start.
+      const args = [...(container?.command ?? []), ...(container?.args ?? [])].join('\n');
+      expect(args, name).toContain('kafka-storage.sh format --standalone --ignore-formatted');
+      expect(args, name).toMatch(
+        /exec \/opt\/kafka\/bin\/kafka-server-start\.sh \/etc\/metalmart\/kafka\/server\.properties/,
+      );
+      const configMount = container?.volumeMounts?.find((m) => m.mountPath === '/etc/metalmart/kafka');
+      expect(pod.volumes?.find((v) => v.name === configMount?.name)?.configMap?.name, name).toBe('kafka-config');
+      expect(envOf(container as IContainer).get('CLUSTER_ID')?.valueFrom?.configMapKeyRef, name).toEqual({
+        name: 'kafka-config',
+        key: 'CLUSTER_ID',
+      });
       const properties = (find(list, 'ConfigMap', 'kafka-config') as unknown as { data: Record<string, string> }).data[
         'server.properties'
       ];
       expect(properties, name).toMatch(/^process\.roles=broker,controller$/m);
+      expect(properties, `${name}: log.dirs on the claim`).toMatch(/^log\.dirs=\/var\/lib\/kafka\/data(\/|$)/m);
       // One node: internal topics at replication factor 1, or consumer groups hang.
       for (const key of [
         'offsets.topic.replication.factor',
@@ -289,13 +318,59 @@ describe('invariants', () => {
       ]) {
         expect(properties, `${name}: ${key}`).toMatch(new RegExp(`^${key.replaceAll('.', '\\.')}=1$`, 'm'));
       }
-      // The advertised name must resolve from other namespaces (mirrord's operator) and before readiness.
-      const advertised = /^advertised\.listeners=PLAINTEXT:\/\/([^:]+):(\d+)$/m.exec(properties ?? '');
-      const headless = find(list, 'Service', kafka.spec?.serviceName ?? '') as unknown as IService;
+      // The advertised name must resolve from other namespaces (mirrord's operator) and before readiness: the
+      // headless Service kafka-headless, which selects the broker pod. Clients bootstrap from the Service kafka.
+      const podLabels = kafka.spec?.template.metadata?.labels ?? {};
+      const selects = (service: IService) =>
+        Object.entries(service.spec?.selector ?? {}).every(([k, v]) => podLabels[k] === v);
+      const headless = find(list, 'Service', 'kafka-headless') as unknown as IService;
       expect(headless.spec?.clusterIP, name).toBe('None');
       expect(headless.spec?.publishNotReadyAddresses, name).toBe(true);
-      expect(advertised?.[1], name).toBe(`kafka-0.${headless.metadata?.name}.${NAMESPACE}.svc.cluster.local`);
+      expect(selects(headless), `${name}: kafka-headless selects the broker pod`).toBe(true);
+      const bootstrap = find(list, 'Service', 'kafka') as unknown as IService;
+      expect(selects(bootstrap), `${name}: kafka selects the broker pod`).toBe(true);
+      expect(
+        bootstrap.spec?.ports?.map((p) => p.port),
+        name,
+      ).toEqual([9092]);
+      const advertised = /^advertised\.listeners=PLAINTEXT:\/\/([^:]+):(\d+)$/m.exec(properties ?? '');
+      expect(advertised?.[1], name).toBe(`${headless.metadata?.name}.${NAMESPACE}.svc.cluster.local`);
+      expect(advertised?.[2], name).toBe('9092');
+    }
+    // The real cluster gets the bigger claim.
+    const claims = (overlay: string) =>
+      (find(objects(overlay), 'PersistentVolumeClaim', 'kafka-data') as unknown as IPersistentVolumeClaim).spec
+        ?.resources?.requests?.storage;
+    expect(claims('overlay gke')).toBe('20Gi');
+    expect(claims('overlay minikube')).toBe('5Gi');
+  });
 
+  it('puts `kafka-topics` (and kafka-consumer-groups) on the broker PATH, as in the walkthrough', () => {
+    for (const [name, list] of everyRendering()) {
+      const kafka = find(list, 'Deployment', KAFKA_DEPLOYMENT) as unknown as IDeployment;
+      const pod = podSpecOf(kafka);
+      const container = pod.containers.find((c) => c.name === 'kafka') as IContainer;
+      // The container's PATH is the image's (not overridden), which has /usr/local/bin.
+      expect(envOf(container).has('PATH'), name).toBe(false);
+      const config = (find(list, 'ConfigMap', 'kafka-config') as unknown as { data: Record<string, string> }).data;
+      for (const tool of ['kafka-topics', 'kafka-consumer-groups']) {
+        const at = `${name}: ${tool}`;
+        const mount = container.volumeMounts?.find((m) => m.mountPath === `/usr/local/bin/${tool}`);
+        expect(mount, at).toBeDefined();
+        const volume = pod.volumes?.find((v) => v.name === mount?.name)?.configMap;
+        expect(volume?.name, at).toBe('kafka-config');
+        const item = volume?.items?.find((i) => i.path === mount?.subPath);
+        expect(item, `${at}: subPath names an item of the volume`).toBeDefined();
+        const mode = item?.mode ?? volume?.defaultMode ?? 0o644;
+        expect(mode & 0o555, `${at}: mode ${mode.toString(8)} is not executable and readable by all`).toBe(0o555);
+        expect(mode & 0o022, `${at}: writable by others`).toBe(0);
+        expect(config[item?.key ?? ''], at).toBe(`#!/bin/sh\nexec /opt/kafka/bin/${tool}.sh "$@"\n`);
+      }
+    }
+  });
+
+  it('keeps PostgreSQL on a persistent volume (StatefulSet with a claim template)', () => {
+    for (const [name, list] of everyRendering()) {
       const postgres = find(list, 'StatefulSet', 'postgres') as unknown as IStatefulSet;
       const pgContainer = podSpecOf(postgres).containers[0];
       expect(postgres.spec?.volumeClaimTemplates?.[0]?.metadata?.name, name).toBe('data');
@@ -518,9 +593,18 @@ describe('invariants', () => {
     expect(objects('overlay minikube').some((o) => o.apiVersion.includes('mirrord'))).toBe(false);
   });
 
-  it('runs images built inside minikube there, and registry images on GKE', () => {
+  it('runs images built inside minikube there, and registry images on GKE (Kafka from Docker Hub on both)', () => {
     const ours = (list: K8sObject[]) =>
-      (list.filter((o) => o.kind === 'Deployment') as unknown as IDeployment[]).map((d) => podSpecOf(d).containers[0]);
+      (
+        list.filter((o) => o.kind === 'Deployment' && o.metadata.name !== KAFKA_DEPLOYMENT) as unknown as IDeployment[]
+      ).map((d) => podSpecOf(d).containers[0]);
+    expect(ours(objects('overlay minikube')).length).toBeGreaterThanOrEqual(3);
+    for (const overlay of ['overlay minikube', 'overlay gke']) {
+      const kafka = podSpecOf(find(objects(overlay), 'Deployment', KAFKA_DEPLOYMENT) as unknown as IDeployment)
+        .containers[0];
+      expect(kafka?.image, overlay).toMatch(/^apache\/kafka:/);
+      expect(kafka?.imagePullPolicy ?? 'IfNotPresent', `${overlay}: minikube must pull Kafka`).toBe('IfNotPresent');
+    }
     for (const c of ours(objects('overlay minikube'))) {
       expect(c?.image, c?.name).toMatch(/^metalmart\/[a-z-]+:dev$/);
       expect(c?.imagePullPolicy, c?.name).toBe('Never');

@@ -57,7 +57,7 @@ describe('scripts/list-kafka-topics.sh on the real broker', () => {
     expect(topics).toEqual(expect.arrayContaining([...created, 'order.created']));
     expect(topics).toEqual([...topics].sort());
     expect(topics.some((t) => t.startsWith('__'))).toBe(false); // internal topics left out, like --exclude-internal
-    expect(readFileSync(argsLog, 'utf8')).toMatch(/^exec\n-n\nmetalmart\nstatefulset\/kafka\n--\n/);
+    expect(readFileSync(argsLog, 'utf8')).toMatch(/^exec\n-n\nmetalmart\ndeploy\/kafka\n--\n/);
   });
 
   it('lists only the mirrord-tmp-* topics with --mirrord-only', () => {

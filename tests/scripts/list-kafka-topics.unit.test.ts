@@ -78,7 +78,7 @@ describe('scripts/list-kafka-topics.sh', () => {
     expect(result.stderr).toContain('unknown option: --topics');
   });
 
-  it('runs kafka-topics.sh in the Kafka pod of namespace metalmart and lists every topic, sorted', () => {
+  it('runs kafka-topics.sh in deploy/kafka of namespace metalmart (the walkthrough) and lists every topic, sorted', () => {
     const result = run([]);
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);
@@ -86,7 +86,7 @@ describe('scripts/list-kafka-topics.sh', () => {
       'exec',
       '-n',
       'metalmart',
-      'statefulset/kafka',
+      'deploy/kafka',
       '--',
       '/opt/kafka/bin/kafka-topics.sh',
       '--bootstrap-server',
@@ -125,8 +125,14 @@ describe('scripts/list-kafka-topics.sh', () => {
   });
 
   it('honours --namespace and KAFKA_WORKLOAD', () => {
-    run(['--namespace', 'shop'], { KAFKA_WORKLOAD: 'pod/kafka-0' });
-    expect(readFileSync(argsLog, 'utf8').split('\n').slice(0, 4)).toEqual(['exec', '-n', 'shop', 'pod/kafka-0']);
+    run(['--namespace', 'shop'], { KAFKA_WORKLOAD: 'statefulset/kafka' });
+    expect(readFileSync(argsLog, 'utf8').split('\n').slice(0, 4)).toEqual(['exec', '-n', 'shop', 'statefulset/kafka']);
+    run([], { KAFKA_WORKLOAD: '' }); // set but empty: the default, like an unset variable
+    expect(readFileSync(argsLog, 'utf8').split('\n').slice(0, 4)).toEqual(['exec', '-n', 'metalmart', 'deploy/kafka']);
+  });
+
+  it('documents deploy/kafka as the default workload', () => {
+    expect(run(['--help']).stdout).toMatch(/^ {2}KAFKA_WORKLOAD +workload to exec into \(deploy\/kafka\)$/m);
   });
 
   it('fails with a message when kubectl fails', () => {
