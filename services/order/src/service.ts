@@ -4,6 +4,7 @@ import { buildApp } from './app.ts';
 import type { OrderServiceConfig } from './config.ts';
 import { createKafkaEventProducer } from './kafka/producer.ts';
 import { OutboxRelay } from './outbox/relay.ts';
+import { withCatalogCache } from './store/catalog-cache.ts';
 import { migrate } from './store/migrate.ts';
 import { createPool } from './store/pool.ts';
 import { createPostgresOrderStore } from './store/postgres-order-store.ts';
@@ -34,7 +35,7 @@ export async function createOrderService(config: OrderServiceConfig, log: Fastif
   await migrateWhenReachable(config.databaseUrl, log);
   const producer = createKafkaEventProducer(config.kafkaBrokers);
   const relay = new OutboxRelay({ pool, producer, log, pollIntervalMs: config.outboxPollMs });
-  const store = createPostgresOrderStore(pool);
+  const store = withCatalogCache(createPostgresOrderStore(pool), 30_000);
   const app = await buildApp({
     store,
     topic: config.kafkaTopic,
