@@ -39,6 +39,7 @@ export class OrderConsumer {
   #stream: MessagesStream<string, Buffer, string, string> | undefined;
   #loop: Promise<void> | undefined;
   #commitTimer: NodeJS.Timeout | undefined;
+  #flushing: Promise<void> = Promise.resolve();
   readonly stats = { received: 0, completed: 0, deadLettered: 0 };
 
   constructor(deps: OrderConsumerDeps) {
@@ -148,15 +149,19 @@ export class OrderConsumer {
     return false;
   }
 
-  async #flushCommits(): Promise<void> {
-    for (const [partition, commit] of this.#tracker.takeCommittable()) {
-      try {
-        await commit();
-      } catch (error) {
-        // Usually a rebalance in progress; the next commit or the new owner covers it.
-        this.#deps.log.warn(`commit of ${partition} failed: ${(error as Error).message}`);
+  /** One flush at a time, so an older offset can never be committed after a newer one. */
+  #flushCommits(): Promise<void> {
+    this.#flushing = this.#flushing.then(async () => {
+      for (const [partition, commit] of this.#tracker.takeCommittable()) {
+        try {
+          await commit();
+        } catch (error) {
+          // Usually a rebalance in progress; the next commit or the new owner covers it.
+          this.#deps.log.warn(`commit of ${partition} failed: ${(error as Error).message}`);
+        }
       }
-    }
+    });
+    return this.#flushing;
   }
 
   /** Stop fetching, let in-flight orders finish (up to the grace period), abort the rest, commit what is done. */
