@@ -2,12 +2,15 @@
 // running (npm run infra) or given (DATABASE_URL / KAFKA_BROKERS); stopped afterwards if started here.
 
 import type { TestProject } from 'vitest/node';
+import { prefixedLogger } from './log.ts';
 import { readStackSettings } from './settings.ts';
 import { startInfra } from './stack.ts';
+import { removeLeftoversOfEarlierRuns } from './test-leftovers.ts';
 import type {} from './vitest-context.ts';
 
 export default async function setup(project: TestProject) {
   const infra = await startInfra(readStackSettings());
+  await removeLeftoversOfEarlierRuns(infra, prefixedLogger('test'));
   project.provide('databaseUrl', infra.databaseUrl);
   project.provide('adminDatabaseUrl', infra.adminDatabaseUrl ?? infra.databaseUrl);
   project.provide('kafkaBrokers', infra.kafkaBrokers);
