@@ -1,4 +1,4 @@
-import type { CreateOrderRequest, CreateOrderResponse, InternalOrder } from '@metalmart/contracts';
+import type { CreateOrderRequest, CreateOrderResponse, InternalOrder, OrderCreatedEvent } from '@metalmart/contracts';
 import { testToken } from './processes.ts';
 
 export function orderRequest(overrides: Partial<CreateOrderRequest> = {}): CreateOrderRequest {
@@ -32,4 +32,23 @@ export async function getOrder(baseUrl: string, id: string): Promise<InternalOrd
   });
   if (!response.ok) throw new Error(`GET /internal/orders/${id} → ${response.status}`);
   return (await response.json()) as InternalOrder;
+}
+
+/** A valid `order.created` v1 event (fresh ids each call); its order does not exist anywhere. */
+export function orderCreatedEvent(): OrderCreatedEvent {
+  return {
+    eventId: crypto.randomUUID(),
+    type: 'order.created',
+    version: 1,
+    occurredAt: new Date().toISOString(),
+    order: {
+      id: crypto.randomUUID(),
+      orderNumber: 'MM-NOSUCH1',
+      items: [{ productId: 'anvil-classic', name: 'Anvil', quantity: 1, unitPriceCents: 24900 }],
+      totalCents: 24900,
+      currency: 'USD',
+      customer: { name: 'Ada', email: 'demo@metalbear.com' },
+      shippingAddress: { line1: '1 Forge St', city: 'Berlin', postalCode: '10115', country: 'DE' },
+    },
+  };
 }

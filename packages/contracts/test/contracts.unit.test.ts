@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { orderCreatedEvent } from '../../../tests/support/orders.ts';
 import {
   isLegalTransition,
   maskEmail,
   nextStatus,
   ORDER_STATUSES,
-  type OrderCreatedEvent,
   parseOrderCreatedEvent,
   remainingStatuses,
 } from '../src/index.ts';
@@ -21,21 +21,7 @@ describe('order status machine', () => {
   });
 });
 
-const event: OrderCreatedEvent = {
-  eventId: '0b9f6c1e-9a4f-4a59-9d6b-0c1f5a3e2d11',
-  type: 'order.created',
-  version: 1,
-  occurredAt: '2026-11-25T10:00:00.000Z',
-  order: {
-    id: '7d0c8f0e-2f1b-4b8e-9c55-3d2a1e0f9b77',
-    orderNumber: 'MM-ABCDEFG',
-    items: [{ productId: 'anvil-classic', name: 'Anvil', quantity: 1, unitPriceCents: 24900 }],
-    totalCents: 24900,
-    currency: 'USD',
-    customer: { name: 'Ada', email: 'demo@metalbear.com' },
-    shippingAddress: { line1: '1 Forge St', city: 'Berlin', postalCode: '10115', country: 'DE' },
-  },
-};
+const event = orderCreatedEvent();
 
 describe('parseOrderCreatedEvent', () => {
   it('accepts a valid v1 event', () => {

@@ -1,6 +1,6 @@
 // The Order Processor as real child processes on the real Kafka broker, against a real Order Service and
 // PostgreSQL: queueing while stopped, kill -9, scaling out, poison messages, and an Order Service outage.
-import { deadLetterTopicOf, HEADERS, type OrderCreatedEvent } from '@metalmart/contracts';
+import { deadLetterTopicOf, HEADERS } from '@metalmart/contracts';
 import { Producer, stringSerializers } from '@platformatic/kafka';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { histories, instancesThatShipped, placeOrders, statusCounts } from '../../../tests/support/fleet.ts';
@@ -12,7 +12,7 @@ import {
   readTopic,
   uniqueName,
 } from '../../../tests/support/infra.ts';
-import { placeOrder } from '../../../tests/support/orders.ts';
+import { orderCreatedEvent, placeOrder } from '../../../tests/support/orders.ts';
 import {
   freePort,
   type ServiceProcess,
@@ -131,21 +131,7 @@ describe('order processor', () => {
     const { topic, orderService, processor } = await pipeline('poison');
     const before = await placeOrder(orderService.url);
     // Valid by contract, but no such order exists.
-    const unknownOrder: OrderCreatedEvent = {
-      eventId: crypto.randomUUID(),
-      type: 'order.created',
-      version: 1,
-      occurredAt: new Date().toISOString(),
-      order: {
-        id: crypto.randomUUID(),
-        orderNumber: 'MM-NOSUCH1',
-        items: [{ productId: 'anvil-classic', name: 'Anvil', quantity: 1, unitPriceCents: 24900 }],
-        totalCents: 24900,
-        currency: 'USD',
-        customer: { name: 'Eve', email: 'eve@example.com' },
-        shippingAddress: { line1: '1 Nowhere', city: 'Oslo', postalCode: '0150', country: 'NO' },
-      },
-    };
+    const unknownOrder = orderCreatedEvent();
     const producer = new Producer({
       clientId: uniqueName('poisoner'),
       bootstrapBrokers: [kafkaBrokers()],

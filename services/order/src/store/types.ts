@@ -29,17 +29,9 @@ export interface NewOrder {
   idempotency?: { key: string; requestHash: string };
 }
 
-export interface OrderRecord {
-  id: string;
-  orderNumber: string;
-  trackingToken: string;
+/** A stored order: what was created, plus where it is now and how it got there. */
+export interface OrderRecord extends Omit<NewOrder, 'idempotency'> {
   status: OrderStatus;
-  customer: Customer;
-  shippingAddress: ShippingAddress;
-  lines: OrderLine[];
-  totalCents: number;
-  currency: string;
-  createdAt: Date;
   history: StatusHistoryEntry[];
 }
 
