@@ -13,6 +13,8 @@ const propertiesTemplate = join(repoRoot, 'dev', 'kafka', 'server.properties');
 
 export interface RunningKafka {
   brokers: string;
+  /** The broker JVM's pid (undefined for a broker reused, not started, here). */
+  pid?: number;
   stop(): Promise<void>;
 }
 
@@ -180,6 +182,7 @@ export async function startKafka(opts: {
   }
   return {
     brokers,
+    pid: broker.pid,
     stop: async () => {
       if (!running) return;
       broker.kill('SIGTERM'); // controlled shutdown: flushes logs, leaves storage consistent

@@ -5,8 +5,8 @@ import { readStackSettings } from '../../dev/src/settings.ts';
 import { freePort } from './processes.ts';
 
 /**
- * A real Kafka broker of one test's own (own ports, own data, the project's jars), for tests that stop and
- * restart Kafka without disturbing the shared broker the other tests use.
+ * A real Kafka broker of one test's own (own ports, own data, the project's jars), for tests that stop,
+ * freeze or kill Kafka without disturbing the shared broker the other tests use.
  */
 export async function startPrivateKafka() {
   const projectData = readStackSettings().dataDir;
@@ -14,6 +14,10 @@ export async function startPrivateKafka() {
   const ports = { port: await freePort(), controllerPort: await freePort() };
   const launch = () => startKafka({ dataDir, ...ports, log: () => {}, jarsDataDir: projectData });
   let broker: RunningKafka | undefined = await launch();
+  const signal = (name: NodeJS.Signals) => {
+    if (!broker?.pid) throw new Error('the private broker is not running');
+    process.kill(broker.pid, name);
+  };
   return {
     brokers: `127.0.0.1:${ports.port}`,
     async stop() {
@@ -23,7 +27,18 @@ export async function startPrivateKafka() {
     async restart() {
       broker = await launch();
     },
+    /** SIGSTOP: the broker freezes — connections stay open, nothing answers (a GC pause, a stalled VM). */
+    pause: () => signal('SIGSTOP'),
+    resume: () => signal('SIGCONT'),
+    /** SIGKILL: no controlled shutdown; `restart()` brings it back on the same data. */
+    async kill9() {
+      const victim = broker;
+      signal('SIGKILL');
+      broker = undefined;
+      await victim?.stop(); // resolves once the process has exited
+    },
     async destroy() {
+      if (broker?.pid) process.kill(broker.pid, 'SIGCONT');
       await broker?.stop();
       await rm(dataDir, { recursive: true, force: true });
     },

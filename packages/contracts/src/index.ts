@@ -1,3 +1,4 @@
+export * from './backoff.ts';
 export * from './env.ts';
 export * from './events.ts';
 export * from './kafka.ts';

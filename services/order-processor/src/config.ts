@@ -25,6 +25,7 @@ export interface ProcessorConfig {
   instance: string;
   shutdownGraceMs: number;
   sessionTimeoutMs: number;
+  maxAttempts: number;
 }
 
 export function readConfig(env: Env = process.env): ProcessorConfig {
@@ -34,6 +35,7 @@ export function readConfig(env: Env = process.env): ProcessorConfig {
     throw new ConfigError(`ORDER_SERVICE_URL must be an http(s) URL, got "${orderServiceUrl}"`);
   }
   const topic = env.KAFKA_TOPIC || ORDER_CREATED_TOPIC;
+  const stageDelayMs = int(env, 'STAGE_DELAY_MS', 2000, 0, 600_000);
   return {
     kafkaBrokers: brokersFromEnv(env, 'KAFKA_BROKERS'),
     topic,
@@ -41,12 +43,14 @@ export function readConfig(env: Env = process.env): ProcessorConfig {
     deadLetterTopic: env.KAFKA_DLQ_TOPIC || deadLetterTopicOf(topic),
     orderServiceUrl: orderServiceUrl.replace(/\/$/, ''),
     orderServiceToken,
-    stageDelayMs: int(env, 'STAGE_DELAY_MS', 2000, 0, 600_000),
+    stageDelayMs,
     concurrency: int(env, 'PROCESSOR_CONCURRENCY', 64, 1, 10_000),
     port: int(env, 'PORT', 8081, 0, 65535),
     host: env.HOST || '127.0.0.1',
     instance: env.PROCESSOR_INSTANCE || `${hostname()}-${process.pid}`,
-    shutdownGraceMs: int(env, 'SHUTDOWN_GRACE_MS', 5000, 0, 600_000),
+    // Long enough for a whole workflow (three stages and their calls) to finish after SIGTERM.
+    shutdownGraceMs: int(env, 'SHUTDOWN_GRACE_MS', 3 * stageDelayMs + 5000, 0, 3_600_000),
     sessionTimeoutMs: int(env, 'KAFKA_SESSION_TIMEOUT_MS', 10_000, 6000, 300_000),
+    maxAttempts: int(env, 'PROCESSOR_MAX_ATTEMPTS', 10, 1, 1000),
   };
 }

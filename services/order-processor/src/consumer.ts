@@ -1,13 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { parseOrderCreatedEvent } from '@metalmart/contracts';
-import type { Consumer, Message, MessagesStream } from '@platformatic/kafka';
+import { BACKOFFS, backoffDelay, parseOrderCreatedEvent } from '@metalmart/contracts';
 import type { DeadLetterPublisher } from './dead-letter.ts';
+import { failureCode, PoisonMessageError } from './errors.ts';
+import type { Delivery, DeliveryStream, GroupMember } from './kafka.ts';
 import { OffsetTracker, type Ticket } from './offset-tracker.ts';
-import { PoisonMessageError } from './order-service-client.ts';
-import type { createOrderWorkflow } from './workflow.ts';
-
-export type OrderMessage = Message<string, Buffer, string, string>;
-type Commit = () => void | Promise<void>;
+import type { OrderWorkflow } from './workflow.ts';
 
 export interface Logger {
   info(obj: object | string, msg?: string): void;
@@ -16,15 +13,21 @@ export interface Logger {
 }
 
 export interface OrderConsumerDeps {
-  consumer: Consumer<string, Buffer, string, string>;
+  member: GroupMember;
   topic: string;
   concurrency: number;
-  processOrder: ReturnType<typeof createOrderWorkflow>;
+  processOrder: OrderWorkflow;
   deadLetters: DeadLetterPublisher;
   log: Logger;
   shutdownGraceMs: number;
+  /** Failed attempts (not counting the Order Service being unavailable) before a message is dead-lettered. */
+  maxAttempts: number;
   commitIntervalMs?: number;
+  /** Injected so unit tests run without waiting. */
+  wait?: (ms: number, signal: AbortSignal) => Promise<void>;
 }
+
+const partitionKey = (topic: string, partition: number) => `${topic}:${partition}`;
 
 /**
  * The consumer loop: reads `order.created`, handles up to `concurrency` orders at once (never one at a time
@@ -32,32 +35,47 @@ export interface OrderConsumerDeps {
  */
 export class OrderConsumer {
   readonly #deps: OrderConsumerDeps;
-  readonly #tracker = new OffsetTracker<Commit>();
+  readonly #wait: (ms: number, signal: AbortSignal) => Promise<void>;
+  readonly #tracker = new OffsetTracker();
   readonly #inFlight = new Set<Promise<void>>();
   readonly #abort = new AbortController(); // aborts in-flight orders (after the grace period)
-  readonly #stopping = new AbortController(); // stops fetching
-  #stream: MessagesStream<string, Buffer, string, string> | undefined;
+  readonly #stopping = new AbortController(); // stops fetching and starting orders
+  readonly #stoppingPromise = new Promise<void>((resolve) =>
+    this.#stopping.signal.addEventListener('abort', () => resolve(), { once: true }),
+  );
+  #stream: DeliveryStream | undefined;
   #loop: Promise<void> | undefined;
   #commitTimer: NodeJS.Timeout | undefined;
   #flushing: Promise<void> = Promise.resolve();
-  readonly stats = { received: 0, completed: 0, deadLettered: 0 };
+  readonly stats = { received: 0, completed: 0, deadLettered: 0, fenced: 0, retries: 0, rebalances: 0 };
 
   constructor(deps: OrderConsumerDeps) {
     this.#deps = deps;
+    this.#wait = deps.wait ?? ((ms, signal) => sleep(ms, undefined, { signal }));
   }
 
   get inFlight(): number {
     return this.#inFlight.size;
   }
 
+  /** Tracker entries held in memory (unfinished, and finished ones waiting behind them). */
+  get held(): number {
+    return this.#tracker.held;
+  }
+
   get joined(): boolean {
-    return this.#stream !== undefined && this.#deps.consumer.memberId !== null;
+    return this.#stream !== undefined && this.#deps.member.joined;
   }
 
   /** Subscribes and consumes until stop(); a lost broker means resubscribing with backoff, never exiting. */
   start(): void {
-    // After a rebalance the stream re-reads from the committed offsets: forget what the old assignment tracked.
-    this.#deps.consumer.on('consumer:group:join', () => this.#tracker.reset());
+    this.#deps.member.onAssignment(({ generation, partitions }) => {
+      this.stats.rebalances += 1;
+      this.#tracker.assign(
+        partitions.map((p) => partitionKey(p.topic, p.partition)),
+        generation,
+      );
+    });
     this.#commitTimer = setInterval(() => void this.#flushCommits(), this.#deps.commitIntervalMs ?? 200);
     this.#loop = this.#consumeUntilStopped();
   }
@@ -66,14 +84,7 @@ export class OrderConsumer {
     const signal = this.#stopping.signal;
     for (let failures = 0; !signal.aborted; ) {
       try {
-        this.#stream = await this.#deps.consumer.consume({
-          topics: [this.#deps.topic],
-          autocommit: false,
-          mode: 'committed',
-          // A new group starts from the beginning: no order lost on a cold start.
-          fallbackMode: 'earliest',
-          maxWaitTime: 500,
-        });
+        this.#stream = await this.#deps.member.consume(this.#deps.topic);
         if (failures > 0) this.#deps.log.info('Kafka is reachable again; consuming');
         failures = 0;
         await this.#run(this.#stream);
@@ -81,34 +92,42 @@ export class OrderConsumer {
       } catch (error) {
         if (signal.aborted) return;
         failures += 1;
-        const delay = Math.min(500 * 2 ** (failures - 1), 10_000);
+        const delay = backoffDelay(failures, BACKOFFS.resubscribe);
         this.#deps.log.warn(`Kafka consumer lost (${(error as Error).message}); subscribing again in ${delay} ms`);
         this.#stream = undefined;
-        await sleep(delay, undefined, { signal }).catch(() => {});
+        await this.#wait(delay, signal).catch(() => {});
       }
     }
   }
 
-  async #run(stream: MessagesStream<string, Buffer, string, string>): Promise<void> {
-    for await (const message of stream as AsyncIterable<OrderMessage>) {
-      const { topic, partition, offset, key } = message;
+  async #run(stream: DeliveryStream): Promise<void> {
+    const stopping = this.#stopping.signal;
+    for await (const delivery of stream) {
+      if (stopping.aborted) break;
+      const { topic, partition, offset, key } = delivery;
+      const ticket = this.#tracker.start(partitionKey(topic, partition), offset, delivery.generation);
+      if (typeof ticket === 'string') {
+        this.stats.fenced += 1; // not ours any more, fetched for an old assignment, or already handled here
+        continue;
+      }
       this.#deps.log.info({ topic, partition, offset: offset.toString(), key }, 'Received message');
       this.stats.received += 1;
-      while (this.#inFlight.size >= this.#deps.concurrency) await Promise.race(this.#inFlight);
-      if (this.#abort.signal.aborted) break;
-      const ticket = this.#tracker.start(`${topic}:${partition}`, offset, () => message.commit());
-      const work = this.#handle(message, ticket).finally(() => this.#inFlight.delete(work));
+      const work = this.#handle(delivery, ticket).finally(() => this.#inFlight.delete(work));
       this.#inFlight.add(work);
+      while (this.#inFlight.size >= this.#deps.concurrency && !stopping.aborted)
+        await Promise.race([...this.#inFlight, this.#stoppingPromise]);
+      if (stopping.aborted) break;
     }
   }
 
-  async #handle(message: OrderMessage, ticket: Ticket<Commit>): Promise<void> {
+  async #handle(delivery: Delivery, ticket: Ticket): Promise<void> {
     const signal = this.#abort.signal;
-    const source = { topic: message.topic, partition: message.partition, offset: message.offset };
+    const source = { topic: delivery.topic, partition: delivery.partition, offset: delivery.offset };
     const where = { ...source, offset: source.offset.toString() };
+    let failed = 0;
     for (let attempt = 1; !signal.aborted; attempt++) {
       try {
-        const parsed = parseOrderCreatedEvent(message.value);
+        const parsed = parseOrderCreatedEvent(delivery.value);
         if (!parsed.ok) throw new PoisonMessageError(parsed.error);
         await this.#deps.processOrder(parsed.value, source, signal);
         this.stats.completed += 1;
@@ -116,26 +135,32 @@ export class OrderConsumer {
         return;
       } catch (error) {
         if (signal.aborted) return; // shutting down: not done, so not committed; redelivered later
-        if (error instanceof PoisonMessageError) {
-          if (await this.#deadLetter(message, error.message)) this.#tracker.finish(ticket);
+        const code = failureCode(error);
+        const message = (error as Error).message;
+        if (code === 'FAILED') failed += 1;
+        if (code === 'POISON' || failed >= this.#deps.maxAttempts) {
+          const reason = code === 'POISON' ? `${code}: ${message}` : `FAILED ${failed} times, last: ${message}`;
+          if (await this.#deadLetter(delivery, reason)) this.#tracker.finish(ticket);
           return;
         }
-        // Not a bad message but an unexpected failure: never skip it; try again (the workflow resumes).
-        this.#deps.log.error({ err: error, ...where, attempt }, 'order handling failed; retrying');
-        await sleep(Math.min(500 * attempt, 10_000), undefined, { signal }).catch(() => {});
+        this.stats.retries += 1;
+        const delay = backoffDelay(attempt, BACKOFFS.order);
+        // Not a bad message: keep it (the workflow resumes from the order's current status).
+        this.#deps.log.warn({ ...where, code, attempt, failed, delay }, `order handling failed (${message}); retrying`);
+        await this.#wait(delay, signal).catch(() => {});
       }
     }
   }
 
-  async #deadLetter(message: OrderMessage, reason: string): Promise<boolean> {
-    const source = { topic: message.topic, partition: message.partition, offset: message.offset };
-    this.#deps.log.warn({ ...source, offset: source.offset.toString(), reason }, 'poison message → dead-letter topic');
+  async #deadLetter(delivery: Delivery, reason: string): Promise<boolean> {
+    const source = { topic: delivery.topic, partition: delivery.partition, offset: delivery.offset };
+    this.#deps.log.warn({ ...source, offset: source.offset.toString(), reason }, 'message → dead-letter topic');
     for (let attempt = 1; !this.#abort.signal.aborted; attempt++) {
       try {
         await this.#deps.deadLetters.publish({
-          key: message.key,
-          value: message.value,
-          headers: message.headers,
+          key: delivery.key,
+          value: delivery.value,
+          headers: delivery.headers,
           error: reason,
           source,
         });
@@ -143,7 +168,7 @@ export class OrderConsumer {
         return true;
       } catch (error) {
         this.#deps.log.warn(`dead-letter publish failed (${(error as Error).message}); retry ${attempt}`);
-        await sleep(Math.min(200 * 2 ** attempt, 10_000), undefined, { signal: this.#abort.signal }).catch(() => {});
+        await this.#wait(backoffDelay(attempt, BACKOFFS.deadLetter), this.#abort.signal).catch(() => {});
       }
     }
     return false;
@@ -152,19 +177,24 @@ export class OrderConsumer {
   /** One flush at a time, so an older offset can never be committed after a newer one. */
   #flushCommits(): Promise<void> {
     this.#flushing = this.#flushing.then(async () => {
-      for (const [partition, commit] of this.#tracker.takeCommittable()) {
-        try {
-          await commit();
-        } catch (error) {
-          // Usually a rebalance in progress; the next commit or the new owner covers it.
-          this.#deps.log.warn(`commit of ${partition} failed: ${(error as Error).message}`);
-        }
+      const due = this.#tracker.due();
+      if (due.size === 0) return;
+      const offsets = [...due].map(([key, offset]) => {
+        const at = key.lastIndexOf(':');
+        return { topic: key.slice(0, at), partition: Number(key.slice(at + 1)), offset };
+      });
+      try {
+        await this.#deps.member.commit(offsets);
+        for (const [key, offset] of due) this.#tracker.committed(key, offset);
+      } catch (error) {
+        // Usually a rebalance in progress: the same offsets are due again at the next flush.
+        this.#deps.log.warn(`commit failed (${(error as Error).message}); retrying at the next flush`);
       }
     });
     return this.#flushing;
   }
 
-  /** Stop fetching, let in-flight orders finish (up to the grace period), abort the rest, commit what is done. */
+  /** Stop fetching and starting orders at once, let in-flight ones finish (up to the grace period), commit. */
   async stop(): Promise<void> {
     this.#stopping.abort();
     if (this.#stream) await this.#stream.close().catch(() => {});

@@ -1,66 +1,110 @@
 /**
- * Safe commits under concurrent handling: per partition, only the highest offset below which every
- * message is done may be committed. Pure bookkeeping, no I/O; `C` is whatever commits (a message's own
- * commit function in production, a label in tests).
+ * Safe commits under concurrent handling and rebalances. Per partition we own, the offset to commit is one
+ * below which every delivered message is done. Pure bookkeeping, no I/O.
+ *
+ * Rebalances: a partition's lane lives as long as we own it without a break ("ownership period"). A
+ * delivery is fenced (not handled, not tracked) when its partition is not ours now, or when it was fetched
+ * in a generation before the current period began — the stream re-reads such partitions from the committed
+ * offset. Within a period nothing is forgotten: a rewind after a rebalance re-delivers offsets already
+ * tracked (skipped as duplicates), and an unfinished delivery stays a floor, so no commit passes it.
  */
-interface Entry<C> {
-  partition: string;
+interface Entry {
   offset: bigint;
   done: boolean;
-  commit: C;
-  lane: Entry<C>[];
 }
 
-export type Ticket<C> = Entry<C>;
+interface Lane {
+  /** The generation in which this ownership period began. */
+  since: number;
+  /** Unfinished deliveries and the finished ones above the lowest of them, sorted by offset. */
+  entries: Entry[];
+  /** Every offset below it is done (undefined until a delivery finishes). */
+  done: bigint | undefined;
+  committed: bigint | undefined;
+}
 
-export class OffsetTracker<C> {
-  readonly #lanes = new Map<string, Entry<C>[]>();
-  readonly #committable = new Map<string, C>();
+export interface Ticket {
+  readonly partition: string;
+  readonly lane: Lane;
+  readonly entry: Entry;
+}
 
-  /** Records a delivered message. A delivery at or below one still tracked means a rewind (rebalance): restart the lane. */
-  start(partition: string, offset: bigint, commit: C): Ticket<C> {
-    let lane = this.#lanes.get(partition);
-    const last = lane?.[lane.length - 1];
-    if (!lane || (last && offset <= last.offset)) {
-      lane = [];
-      this.#lanes.set(partition, lane);
-      this.#committable.delete(partition);
+export type Fenced = 'not-assigned' | 'old-generation' | 'duplicate';
+
+export class OffsetTracker {
+  readonly #lanes = new Map<string, Lane>();
+
+  /** The partitions assigned in `generation`: periods of the others end, new ones begin. */
+  assign(partitions: Iterable<string>, generation: number): void {
+    const owned = new Set(partitions);
+    for (const partition of this.#lanes.keys()) if (!owned.has(partition)) this.#lanes.delete(partition);
+    for (const partition of owned) {
+      if (!this.#lanes.has(partition))
+        this.#lanes.set(partition, { since: generation, entries: [], done: undefined, committed: undefined });
     }
-    const entry = { partition, offset, done: false, commit, lane };
-    lane.push(entry);
-    return entry;
+  }
+
+  /** Records a delivered message, or says why it must not be handled. */
+  start(partition: string, offset: bigint, generation: number): Ticket | Fenced {
+    const lane = this.#lanes.get(partition);
+    if (!lane) return 'not-assigned';
+    if (generation < lane.since) return 'old-generation';
+    if (lane.done !== undefined && offset < lane.done) return 'duplicate';
+    const { entries } = lane;
+    let at = entries.length; // deliveries come in order: found at once unless it is a rewind
+    while (at > 0 && (entries[at - 1] as Entry).offset > offset) at--;
+    if (entries[at - 1]?.offset === offset) return 'duplicate';
+    const entry = { offset, done: false };
+    entries.splice(at, 0, entry);
+    return { partition, lane, entry };
   }
 
   /** Marks a message done and advances its partition's watermark over every finished head entry. */
-  finish(ticket: Ticket<C>): void {
-    ticket.done = true;
+  finish(ticket: Ticket): void {
+    ticket.entry.done = true;
     const lane = ticket.lane;
-    // A ticket from before a rewind or reset belongs to a lane no longer tracked: nothing to commit.
-    const current = this.#lanes.get(ticket.partition) === lane;
-    let head = lane[0];
-    while (head?.done) {
-      lane.shift();
-      if (current) this.#committable.set(ticket.partition, head.commit);
-      head = lane[0];
+    while (lane.entries[0]?.done) {
+      const head = lane.entries.shift() as Entry;
+      if (lane.done === undefined || head.offset >= lane.done) lane.done = head.offset + 1n;
     }
   }
 
-  /** The commits due since the last call, one per partition (the highest safe one). */
-  takeCommittable(): Map<string, C> {
-    const due = new Map(this.#committable);
-    this.#committable.clear();
+  /** The offset that may be committed for a partition now: the lowest unfinished delivery, or past the last done. */
+  safeOffset(partition: string): bigint | undefined {
+    const lane = this.#lanes.get(partition);
+    if (!lane) return undefined;
+    const lowestUnfinished = lane.entries[0]?.offset;
+    if (lowestUnfinished === undefined) return lane.done;
+    return lane.done !== undefined && lane.done > lowestUnfinished ? lane.done : lowestUnfinished;
+  }
+
+  /** Owned partitions whose safe offset moved past what was last committed, with that offset. */
+  due(): Map<string, bigint> {
+    const due = new Map<string, bigint>();
+    for (const [partition, lane] of this.#lanes) {
+      const offset = this.safeOffset(partition);
+      if (offset !== undefined && (lane.committed === undefined || offset > lane.committed)) due.set(partition, offset);
+    }
     return due;
   }
 
-  /** Forgets everything (after a rebalance): later finishes of old tickets change nothing. */
-  reset(): void {
-    this.#lanes.clear();
-    this.#committable.clear();
+  /** Records a successful commit (a failed one is simply due again at the next flush). */
+  committed(partition: string, offset: bigint): void {
+    const lane = this.#lanes.get(partition);
+    if (lane && (lane.committed === undefined || offset > lane.committed)) lane.committed = offset;
   }
 
+  /** Messages delivered and not finished, in the partitions we own. */
   get inFlight(): number {
     let count = 0;
-    for (const lane of this.#lanes.values()) count += lane.filter((e) => !e.done).length;
+    for (const lane of this.#lanes.values()) for (const entry of lane.entries) if (!entry.done) count++;
+    return count;
+  }
+
+  /** Entries held (unfinished, and finished ones behind an unfinished one): the tracker's memory. */
+  get held(): number {
+    let count = 0;
+    for (const lane of this.#lanes.values()) count += lane.entries.length;
     return count;
   }
 }

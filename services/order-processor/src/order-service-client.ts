@@ -1,11 +1,5 @@
 import type { InternalOrder, ProcessedBy, StatusUpdateResponse } from '@metalmart/contracts';
-
-/** Will never succeed however often it is retried: the message goes to the dead-letter topic. */
-export class PoisonMessageError extends Error {}
-/** May succeed later (Order Service down, timeout, 5xx): retry in place, never skip. */
-export class TransientError extends Error {}
-/** The order is not in the state the transition expects (another instance moved it): re-read and go on. */
-export class TransitionConflictError extends Error {}
+import { PoisonMessageError, RequestFailedError, TransitionConflictError, UnavailableError } from './errors.ts';
 
 export interface OrderServiceClient {
   getOrder(id: string): Promise<Pick<InternalOrder, 'id' | 'status'>>;
@@ -14,6 +8,24 @@ export interface OrderServiceClient {
     status: 'processing' | 'confirmed' | 'shipped',
     by: ProcessedBy,
   ): Promise<StatusUpdateResponse>;
+}
+
+/** Statuses meaning "the Order Service cannot take requests now", whatever the order: wait, never give up. */
+const UNAVAILABLE = new Set([401, 403, 429, 502, 503, 504]);
+
+/** Every answer of the internal API, classified (see errors.ts for what the consumer does with each). */
+export function classifyResponse(status: number, what: string, detail: string): Error {
+  const text = `${what} → ${status}${detail ? `: ${detail.slice(0, 200)}` : ''}`;
+  if (status === 404) return new PoisonMessageError(`unknown order (${text})`);
+  if (status === 409) return new TransitionConflictError(text);
+  if (status === 401 || status === 403) {
+    // A wrong token is a deployment mistake, not a bad message: keep the message and wait.
+    return new UnavailableError(`Order Service rejected the service token (${text}): check ORDER_SERVICE_TOKEN`);
+  }
+  if (UNAVAILABLE.has(status)) return new UnavailableError(`Order Service unavailable (${text})`);
+  // 500 and the 4xx the contract does not explain (e.g. a 400 from contract drift during a rolling deploy):
+  // retried, and dead-lettered only after PROCESSOR_MAX_ATTEMPTS.
+  return new RequestFailedError(`Order Service refused (${text})`);
 }
 
 export function createHttpOrderServiceClient(opts: {
@@ -36,22 +48,14 @@ export function createHttpOrderServiceClient(opts: {
         signal: AbortSignal.timeout(timeoutMs),
       });
     } catch (error) {
-      throw new TransientError(`Order Service unreachable: ${(error as Error).message}`, { cause: error });
+      // A timeout may be this order's request hanging: counted. A refused connection is an outage: not counted.
+      if ((error as Error).name === 'TimeoutError')
+        throw new RequestFailedError(`${method} ${path} timed out after ${timeoutMs} ms`, { cause: error });
+      throw new UnavailableError(`Order Service unreachable: ${(error as Error).message}`, { cause: error });
     }
     if (response.ok) return (await response.json()) as T;
     const detail = await response.text().catch(() => '');
-    if (response.status === 404) throw new PoisonMessageError(`unknown order (${method} ${path} → 404)`);
-    if (response.status === 409) throw new TransitionConflictError(detail);
-    if (response.status === 401) {
-      // A wrong token is a deployment mistake, not a bad message: keep the message and retry.
-      throw new TransientError('Order Service rejected the service token (401): check ORDER_SERVICE_TOKEN');
-    }
-    if (response.status >= 500 || response.status === 429) {
-      throw new TransientError(`Order Service answered ${response.status}: ${detail.slice(0, 200)}`);
-    }
-    throw new PoisonMessageError(
-      `Order Service refused ${method} ${path} (${response.status}): ${detail.slice(0, 200)}`,
-    );
+    throw classifyResponse(response.status, `${method} ${path}`, detail);
   }
 
   return {

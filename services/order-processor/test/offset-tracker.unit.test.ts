@@ -1,44 +1,83 @@
 import { describe, expect, it } from 'vitest';
-import { OffsetTracker } from '../src/offset-tracker.ts';
+import { OffsetTracker, type Ticket } from '../src/offset-tracker.ts';
 
-describe('OffsetTracker', () => {
-  it('commits only up to the first unfinished message of a partition', () => {
-    const tracker = new OffsetTracker<string>();
-    const [a, b, c] = [0n, 1n, 2n].map((o) => tracker.start('t:0', o, `commit-${o}`));
-    tracker.finish(c as never);
-    tracker.finish(b as never);
-    expect(tracker.takeCommittable().size).toBe(0); // offset 0 still running: nothing is safe
-    tracker.finish(a as never);
-    expect(tracker.takeCommittable()).toEqual(new Map([['t:0', 'commit-2']]));
-    expect(tracker.takeCommittable().size).toBe(0);
+const p = 'order.created:0';
+
+function tracker(generation = 1, partitions = [p]) {
+  const t = new OffsetTracker();
+  t.assign(partitions, generation);
+  return t;
+}
+function start(t: OffsetTracker, offset: number, generation = 1): Ticket {
+  const ticket = t.start(p, BigInt(offset), generation);
+  if (typeof ticket === 'string') throw new Error(`fenced: ${ticket}`);
+  return ticket;
+}
+
+describe('offset tracker', () => {
+  it('given out-of-order finishes, when flushed, then commits only below the lowest unfinished offset', () => {
+    const t = tracker();
+    const [a, b, c] = [start(t, 10), start(t, 11), start(t, 12)];
+    t.finish(c);
+    t.finish(b);
+    expect(t.due().get(p)).toBe(10n); // 10 still in flight: nothing past it (10 = "read 10 next")
+    t.finish(a);
+    expect(t.due().get(p)).toBe(13n);
+    t.committed(p, 13n);
+    expect(t.due().size).toBe(0);
   });
 
-  it('keeps partitions independent', () => {
-    const tracker = new OffsetTracker<string>();
-    const p0 = tracker.start('t:0', 5n, 'p0-5');
-    tracker.start('t:1', 9n, 'p1-9');
-    const p1b = tracker.start('t:1', 10n, 'p1-10');
-    tracker.finish(p0);
-    tracker.finish(p1b);
-    expect(tracker.takeCommittable()).toEqual(new Map([['t:0', 'p0-5']]));
-    expect(tracker.inFlight).toBe(1);
+  it('given a commit that failed, when flushed again, then the same offset is due again', () => {
+    const t = tracker();
+    t.finish(start(t, 5));
+    expect(t.due().get(p)).toBe(6n);
+    expect(t.due().get(p)).toBe(6n); // nothing recorded as committed
   });
 
-  it('ignores finishes from before a rewind (redelivery after a rebalance)', () => {
-    const tracker = new OffsetTracker<string>();
-    const old = tracker.start('t:0', 3n, 'old-3');
-    const again = tracker.start('t:0', 3n, 'new-3'); // redelivered from the committed offset
-    tracker.finish(old);
-    expect(tracker.takeCommittable().size).toBe(0);
-    tracker.finish(again);
-    expect(tracker.takeCommittable()).toEqual(new Map([['t:0', 'new-3']]));
+  it('given a rebalance that keeps the partition, when stale and rewound deliveries arrive, then no commit passes unfinished work', () => {
+    const t = tracker(1);
+    const first = [100, 101, 102, 103].map((o) => start(t, o));
+    t.finish(first[0] as Ticket); // 100 done; 101..103 in flight
+    // The group rebalances (generation 2, same partition) while 101..103 are still being handled.
+    t.assign([p], 2);
+    // A fetch sent before the join answers late: 104, 105 (generation 2 tag); they finish first.
+    const stale = [start(t, 104, 2), start(t, 105, 2)];
+    for (const s of stale) t.finish(s);
+    // The stream re-reads from the committed offset (100): all of these are already tracked.
+    for (const o of [100, 101, 102, 103, 104, 105]) expect(t.start(p, BigInt(o), 2)).toBe('duplicate');
+    expect(t.due().get(p)).toBe(101n); // never past 101, which is still in flight
+    for (const ticket of first.slice(1)) t.finish(ticket);
+    expect(t.due().get(p)).toBe(106n);
   });
 
-  it('forgets everything on reset', () => {
-    const tracker = new OffsetTracker<string>();
-    const ticket = tracker.start('t:0', 1n, 'c1');
-    tracker.reset();
-    tracker.finish(ticket);
-    expect(tracker.takeCommittable().size).toBe(0);
+  it('given a partition that moved away, then it is never committed and its late finishes change nothing', () => {
+    const t = tracker(1, [p, 'order.created:1']);
+    const inFlight = start(t, 7);
+    t.assign(['order.created:1'], 2);
+    t.finish(inFlight);
+    expect(t.due().has(p)).toBe(false);
+    expect(t.start(p, 8n, 2)).toBe('not-assigned');
+  });
+
+  it('given a partition that comes back, when deliveries of the old period arrive, then they are fenced', () => {
+    const t = tracker(1);
+    start(t, 50); // unfinished when the partition moved away
+    t.assign([], 2);
+    t.assign([p], 3);
+    expect(t.start(p, 51n, 2)).toBe('old-generation'); // buffered before the partition left
+    const fresh = start(t, 40, 3); // the new period re-reads from the committed offset
+    t.finish(fresh);
+    expect(t.due().get(p)).toBe(41n); // the old unfinished 50 belongs to the old period: no floor, no rewind
+  });
+
+  it('keeps memory to the entries behind an unfinished one', () => {
+    const t = tracker();
+    const stuck = start(t, 0);
+    for (let o = 1; o <= 1000; o++) t.finish(start(t, o));
+    expect(t.held).toBe(1001);
+    expect(t.inFlight).toBe(1);
+    t.finish(stuck);
+    expect(t.held).toBe(0);
+    expect(t.due().get(p)).toBe(1001n);
   });
 });

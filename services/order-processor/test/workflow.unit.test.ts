@@ -1,11 +1,7 @@
 import type { OrderCreatedEvent, OrderStatus, ProcessedBy } from '@metalmart/contracts';
 import { describe, expect, it } from 'vitest';
-import {
-  type OrderServiceClient,
-  PoisonMessageError,
-  TransientError,
-  TransitionConflictError,
-} from '../src/order-service-client.ts';
+import { PoisonMessageError, TransitionConflictError, UnavailableError } from '../src/errors.ts';
+import type { OrderServiceClient } from '../src/order-service-client.ts';
 import { createOrderWorkflow } from '../src/workflow.ts';
 
 /** An in-memory Order Service with the same guarded-transition rule as the real one. */
@@ -42,7 +38,8 @@ function workflow(client: OrderServiceClient, waits: number[] = []) {
     stageDelayMs: 2000,
     instance: 'unit',
     log: quietLog,
-    wait: async (ms) => {
+    wait: async (ms, signal) => {
+      signal.throwIfAborted();
       waits.push(ms);
     },
   });
@@ -70,12 +67,21 @@ describe('order workflow', () => {
     expect(calls).toEqual(['get']);
   });
 
-  it('retries transient failures in place and never skips a stage', async () => {
-    const { client, state } = fakeOrderService('pending', [new TransientError('503'), new TransientError('down')]);
-    const waits: number[] = [];
-    await workflow(client, waits)(event(), source, new AbortController().signal);
+  it('lets a failure through to the consumer (one retry policy) and resumes where the order is on the next try', async () => {
+    const { client, state, calls } = fakeOrderService('pending', [new UnavailableError('503')]);
+    const run = workflow(client);
+    await expect(run(event(), source, new AbortController().signal)).rejects.toBeInstanceOf(UnavailableError);
+    expect(state.status).toBe('pending');
+    await run(event(), source, new AbortController().signal);
     expect(state.status).toBe('shipped');
-    expect(waits).toEqual([2000, 200, 400, 2000, 2000]);
+    expect(calls.filter((c) => c === 'get')).toHaveLength(2);
+  });
+
+  it('re-reads the order after a conflict and goes on from there', async () => {
+    const { client, state, calls } = fakeOrderService('pending', [new TransitionConflictError('moved')]);
+    await workflow(client)(event(), source, new AbortController().signal);
+    expect(state.status).toBe('shipped');
+    expect(calls).toEqual(['get', 'get', 'processing@3:42', 'confirmed@3:42', 'shipped@3:42']);
   });
 
   it('lets a poison error through for the dead-letter topic', async () => {
@@ -86,7 +92,7 @@ describe('order workflow', () => {
   });
 
   it('stops when aborted (shutdown) without finishing', async () => {
-    const { client, state } = fakeOrderService('pending', [new TransientError('down')]);
+    const { client, state } = fakeOrderService('pending');
     const controller = new AbortController();
     controller.abort();
     await expect(workflow(client)(event(), source, controller.signal)).rejects.toThrow();

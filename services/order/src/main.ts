@@ -12,7 +12,8 @@ const log = pino({
 const config = configOrExit(readConfig, log);
 
 const service = await createOrderService(config, log);
-await service.listen();
+const address = await service.listen();
+log.info(`Node.js ${process.version}; Order Service on ${address}`);
 
 let closing = false;
 async function shutdown(signal: string) {

@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { BACKOFFS, backoffDelay } from '@metalmart/contracts';
 import type pg from 'pg';
 import type { EventProducer } from '../kafka/producer.ts';
 import type { OutboxMessage } from '../store/types.ts';
@@ -15,7 +16,7 @@ export interface OutboxRelayOptions {
 // The oldest unpublished rows, skipping rows another relay holds, and never a row whose key has an older
 // unpublished row (so two instances cannot reorder one order's events).
 const CLAIM = `
-SELECT o.id, o.event_id AS "eventId", o.topic, o.message_key AS key, o.payload, o.headers
+SELECT o.id, o.event_id AS "eventId", o.topic, o.message_key AS key, o.payload, o.headers, o.attempts
   FROM outbox o
  WHERE o.published_at IS NULL
    AND NOT EXISTS (SELECT 1 FROM outbox older
@@ -36,6 +37,8 @@ export class OutboxRelay {
   #running = false;
   #loop: Promise<void> | undefined;
   #failures = 0;
+  /** Events published after an earlier attempt had failed: each may be a duplicate on the topic. */
+  readonly stats = { published: 0, resent: 0 };
 
   constructor(opts: OutboxRelayOptions) {
     this.#opts = { batchSize: 500, ...opts };
@@ -81,7 +84,7 @@ export class OutboxRelay {
         this.#failures = 0;
       } catch (error) {
         this.#failures += 1;
-        const delay = Math.min(100 * 2 ** this.#failures, 10_000);
+        const delay = backoffDelay(this.#failures, BACKOFFS.relay);
         if (this.#failures === 1 || this.#failures % 10 === 0) {
           this.#opts.log.error(
             error,
@@ -113,11 +116,11 @@ export class OutboxRelay {
   /** Claims a batch, sends it, marks it published (or records the failure), in one transaction. */
   async drainOnce(): Promise<number> {
     const client = await this.#opts.pool.connect();
-    let rows: (OutboxMessage & { id: string })[] = [];
+    let rows: (OutboxMessage & { id: string; attempts: number })[] = [];
     let sendError: unknown;
     try {
       await client.query('BEGIN');
-      rows = (await client.query<OutboxMessage & { id: string }>(CLAIM, [this.#opts.batchSize])).rows;
+      rows = (await client.query<OutboxMessage & { id: string; attempts: number }>(CLAIM, [this.#opts.batchSize])).rows;
       const ids = rows.map((r) => r.id);
       if (rows.length > 0) {
         try {
@@ -139,6 +142,14 @@ export class OutboxRelay {
       client.release();
     }
     if (sendError) throw sendError;
+    const resent = rows.filter((r) => r.attempts > 0).length;
+    this.stats.published += rows.length;
+    if (resent > 0) {
+      this.stats.resent += resent;
+      this.#opts.log.warn(
+        `published ${resent} event(s) again after a failed attempt (possible duplicates on the topic; ${this.stats.resent} so far)`,
+      );
+    }
     for (const row of rows) this.#waiters.get(row.eventId)?.();
     return rows.length;
   }

@@ -1,0 +1,53 @@
+/**
+ * Every way handling an order can fail, each with a stable code (logs, dead-letter reasons, tests) and
+ * what the consumer does about it. One file, so the classification is read in one place.
+ */
+export type FailureCode = 'POISON' | 'UNAVAILABLE' | 'FAILED' | 'CONFLICT';
+
+export class ProcessingError extends Error {
+  readonly code: FailureCode;
+  constructor(code: FailureCode, message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.code = code;
+  }
+}
+
+/** Will never succeed however often it is retried (not the contract, unknown order): dead-lettered at once. */
+export class PoisonMessageError extends ProcessingError {
+  constructor(message: string, options?: ErrorOptions) {
+    super('POISON', message, options);
+  }
+}
+
+/**
+ * The Order Service cannot take any request right now (unreachable, 502/503/504, 429, a rejected service
+ * token): nothing is wrong with the message, so it is retried without limit — every order waits alike.
+ */
+export class UnavailableError extends ProcessingError {
+  constructor(message: string, options?: ErrorOptions) {
+    super('UNAVAILABLE', message, options);
+  }
+}
+
+/**
+ * This request failed (500, a timeout, a 4xx the contract does not explain): retried with backoff, and
+ * after PROCESSOR_MAX_ATTEMPTS such failures the message is dead-lettered with the reason, so one bad
+ * order never blocks its partition's commits forever.
+ */
+export class RequestFailedError extends ProcessingError {
+  constructor(message: string, options?: ErrorOptions) {
+    super('FAILED', message, options);
+  }
+}
+
+/** The order is not in the state the transition expects (another instance moved it): re-read and go on. */
+export class TransitionConflictError extends ProcessingError {
+  constructor(message: string, options?: ErrorOptions) {
+    super('CONFLICT', message, options);
+  }
+}
+
+/** The code of any error; an unexpected one (a bug) counts as a failed attempt, never as poison. */
+export function failureCode(error: unknown): FailureCode {
+  return error instanceof ProcessingError ? error.code : 'FAILED';
+}

@@ -1,0 +1,106 @@
+import { Consumer, type Message, stringDeserializer } from '@platformatic/kafka';
+import { GROUP_PROTOCOLS, subscriptionAwareAssigner } from './assignor.ts';
+
+/** One record as the consumer loop sees it; `generation` is the group generation it was fetched in. */
+export interface Delivery {
+  topic: string;
+  partition: number;
+  offset: bigint;
+  generation: number;
+  key: string | undefined;
+  value: Buffer | undefined;
+  headers: Map<string, string>;
+}
+
+export interface DeliveryStream extends AsyncIterable<Delivery> {
+  close(): Promise<void>;
+}
+
+export interface Assignment {
+  generation: number;
+  partitions: { topic: string; partition: number }[];
+}
+
+/** All the consumer loop needs from a Kafka consumer-group member: small, so unit tests pass a fake. */
+export interface GroupMember {
+  /** Opens the stream: from the committed offsets, from the beginning for a new group. */
+  consume(topic: string): Promise<DeliveryStream>;
+  commit(offsets: { topic: string; partition: number; offset: bigint }[]): Promise<void>;
+  /** Called after every (re)join with what this member now owns. */
+  onAssignment(listener: (assignment: Assignment) => void): void;
+  readonly joined: boolean;
+  assignment(): Assignment;
+  /** Leaves the group, so the partitions move to the other members at once. */
+  close(): Promise<void>;
+}
+
+export interface KafkaMemberOptions {
+  brokers: string[];
+  groupId: string;
+  clientId: string;
+  sessionTimeoutMs: number;
+}
+
+/** The group member on @platformatic/kafka, with the subscription-aware assigner of `assignor.ts`. */
+export function createKafkaGroupMember(opts: KafkaMemberOptions): GroupMember {
+  const consumer = new Consumer<string, Buffer, string, string>({
+    clientId: opts.clientId,
+    groupId: opts.groupId,
+    bootstrapBrokers: opts.brokers,
+    deserializers: {
+      key: stringDeserializer,
+      value: (data?: Buffer) => data,
+      headerKey: stringDeserializer,
+      headerValue: stringDeserializer,
+    },
+    sessionTimeout: opts.sessionTimeoutMs,
+    heartbeatInterval: 1000,
+    rebalanceTimeout: 30_000,
+    protocols: GROUP_PROTOCOLS,
+    partitionAssigner: subscriptionAwareAssigner,
+  });
+  const assignment = (): Assignment => ({
+    generation: consumer.generationId,
+    partitions: (consumer.assignments ?? []).flatMap((a) =>
+      a.partitions.map((partition) => ({ topic: a.topic, partition })),
+    ),
+  });
+  return {
+    async consume(topic) {
+      const stream = await consumer.consume({
+        topics: [topic],
+        autocommit: false,
+        mode: 'committed',
+        // A new group starts from the beginning: no order lost on a cold start.
+        fallbackMode: 'earliest',
+        maxWaitTime: 500,
+      });
+      return {
+        async *[Symbol.asyncIterator]() {
+          for await (const message of stream as AsyncIterable<Message<string, Buffer, string, string>>) {
+            const meta = message.metadata as { consumer?: { generationId?: number } };
+            yield {
+              topic: message.topic,
+              partition: message.partition,
+              offset: message.offset,
+              generation: meta.consumer?.generationId ?? consumer.generationId,
+              key: message.key,
+              value: message.value,
+              headers: message.headers,
+            };
+          }
+        },
+        close: () => stream.close(),
+      };
+    },
+    commit: (offsets) => consumer.commit({ offsets: offsets.map((o) => ({ ...o, leaderEpoch: -1 })) }),
+    onAssignment(listener) {
+      consumer.on('consumer:group:join', () => listener(assignment()));
+    },
+    get joined() {
+      return consumer.memberId !== null && consumer.assignments !== null;
+    },
+    assignment,
+    close: () => consumer.close(true),
+  };
+}

@@ -1,0 +1,77 @@
+import type { ProcessorConfig } from './config.ts';
+import { type Logger, OrderConsumer } from './consumer.ts';
+import { createKafkaDeadLetterPublisher } from './dead-letter.ts';
+import { buildHealthServer } from './health.ts';
+import { createKafkaGroupMember } from './kafka.ts';
+import { createHttpOrderServiceClient } from './order-service-client.ts';
+import { createOrderWorkflow } from './workflow.ts';
+
+/**
+ * The Order Processor's parts, built in one place and closed in reverse order: group member → dead-letter
+ * producer → Order Service client → workflow → consumer loop → health server. main.ts and tests use it.
+ */
+export async function createProcessor(config: ProcessorConfig, log: Logger & { debug(msg: string): void }) {
+  const member = createKafkaGroupMember({
+    brokers: config.kafkaBrokers,
+    groupId: config.groupId,
+    clientId: `order-processor-${config.instance}`,
+    sessionTimeoutMs: config.sessionTimeoutMs,
+  });
+  member.onAssignment(({ generation, partitions }) =>
+    log.info({ generation, partitions: partitions.map((p) => `${p.topic}-${p.partition}`) }, 'joined consumer group'),
+  );
+  const deadLetters = createKafkaDeadLetterPublisher(
+    config.kafkaBrokers,
+    config.deadLetterTopic,
+    `order-processor-dlq-${config.instance}`,
+  );
+  const orderService = createHttpOrderServiceClient({
+    baseUrl: config.orderServiceUrl,
+    token: config.orderServiceToken,
+  });
+  const consumer = new OrderConsumer({
+    member,
+    topic: config.topic,
+    concurrency: config.concurrency,
+    shutdownGraceMs: config.shutdownGraceMs,
+    maxAttempts: config.maxAttempts,
+    deadLetters,
+    log,
+    processOrder: createOrderWorkflow({
+      orderService,
+      stageDelayMs: config.stageDelayMs,
+      instance: config.instance,
+      log,
+    }),
+  });
+  const health = buildHealthServer(consumer, () => ({
+    instance: config.instance,
+    topic: config.topic,
+    groupId: config.groupId,
+    assignments: byTopic(member.assignment().partitions),
+    memoryRss: process.memoryUsage().rss,
+    trackerEntries: consumer.held,
+  }));
+  return {
+    consumer,
+    /** Starts consuming and serving the health endpoints; resolves with their address. */
+    async start(): Promise<string> {
+      const address = await health.listen({ port: config.port, host: config.host });
+      consumer.start();
+      return address;
+    },
+    /** Stops fetching, finishes (or releases) in-flight orders, commits, leaves the group. */
+    async close(): Promise<void> {
+      await consumer.stop();
+      await member.close();
+      await deadLetters.close();
+      await health.close();
+    },
+  };
+}
+
+function byTopic(partitions: { topic: string; partition: number }[]) {
+  const topics = new Map<string, number[]>();
+  for (const { topic, partition } of partitions) topics.set(topic, [...(topics.get(topic) ?? []), partition]);
+  return [...topics].map(([topic, list]) => ({ topic, partitions: list }));
+}

@@ -1,0 +1,255 @@
+// The consumer loop against a fake group member (the project's own GroupMember interface) and a fake
+// workflow: commits across rebalances, bounded retries, dead letters, shutdown.
+import type { OrderCreatedEvent } from '@metalmart/contracts';
+import { describe, expect, it } from 'vitest';
+import { orderCreatedEvent } from '../../../tests/support/orders.ts';
+import { OrderConsumer } from '../src/consumer.ts';
+import type { DeadLetter } from '../src/dead-letter.ts';
+import { RequestFailedError, UnavailableError } from '../src/errors.ts';
+import type { Assignment, Delivery, GroupMember } from '../src/kafka.ts';
+import type { OrderWorkflow } from '../src/workflow.ts';
+
+const topic = 'order.created';
+/** The order id of the record at (partition, offset): a UUID, as the contract requires. */
+const id = (partition: number, offset: number) =>
+  `00000000-0000-4000-8000-${(partition * 1_000_000 + offset).toString(16).padStart(12, '0')}`;
+const eventJson = (orderId: string) => {
+  const event = orderCreatedEvent();
+  return JSON.stringify({ ...event, order: { ...event.order, id: orderId } });
+};
+
+/** A group member whose deliveries, assignments and commits the test controls and records. */
+function fakeMember() {
+  const queue: Delivery[] = [];
+  let wake: (() => void) | undefined;
+  let closed = false;
+  const listeners: ((a: Assignment) => void)[] = [];
+  let current: Assignment = { generation: 0, partitions: [] };
+  const commits: { partition: number; offset: bigint }[] = [];
+  const member: GroupMember = {
+    async consume() {
+      return {
+        async *[Symbol.asyncIterator]() {
+          while (!closed) {
+            const next = queue.shift();
+            if (next) yield next;
+            else await new Promise<void>((resolve) => (wake = resolve));
+          }
+        },
+        async close() {
+          closed = true;
+          wake?.();
+        },
+      };
+    },
+    async commit(offsets) {
+      for (const o of offsets) commits.push({ partition: o.partition, offset: o.offset });
+    },
+    onAssignment: (listener) => listeners.push(listener),
+    get joined() {
+      return current.generation > 0;
+    },
+    assignment: () => current,
+    close: async () => {},
+  };
+  return {
+    member,
+    commits,
+    /** The group (re)joins: generation `generation` owns `partitions`. */
+    join(generation: number, partitions: number[]) {
+      current = { generation, partitions: partitions.map((partition) => ({ topic, partition })) };
+      for (const l of listeners) l(current);
+    },
+    deliver(partition: number, offset: number, generation: number, value = eventJson(id(partition, offset))) {
+      queue.push({
+        topic,
+        partition,
+        offset: BigInt(offset),
+        generation,
+        key: id(partition, offset),
+        value: Buffer.from(value),
+        headers: new Map(),
+      });
+      wake?.();
+    },
+    lastCommit: (partition: number) => commits.filter((c) => c.partition === partition).at(-1)?.offset,
+  };
+}
+
+/** A workflow whose orders finish when the test says so (or fail as the test says). */
+function controllableWorkflow() {
+  const pending = new Map<string, { resolve: () => void; reject: (e: Error) => void }[]>();
+  const started: string[] = [];
+  const failures = new Map<string, () => Error>();
+  const workflow: OrderWorkflow = (event: OrderCreatedEvent, _source, signal) => {
+    const id = event.order.id;
+    started.push(id);
+    const failure = failures.get(id);
+    if (failure) return Promise.reject(failure());
+    return new Promise<void>((resolve, reject) => {
+      const list = pending.get(id) ?? [];
+      list.push({ resolve, reject });
+      pending.set(id, list);
+      signal.addEventListener('abort', () => reject(new Error('aborted')), { once: true });
+    });
+  };
+  return {
+    workflow,
+    started,
+    failures,
+    finish(id: string) {
+      for (const p of pending.get(id) ?? []) p.resolve();
+      pending.delete(id);
+    },
+  };
+}
+
+const quiet = { info: () => {}, warn: () => {}, error: () => {} };
+const tick = (ms = 5) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+function consumerWith(
+  member: GroupMember,
+  workflow: OrderWorkflow,
+  options: { maxAttempts?: number; concurrency?: number; letters?: DeadLetter[] } = {},
+) {
+  const letters = options.letters ?? [];
+  return new OrderConsumer({
+    member,
+    topic,
+    concurrency: options.concurrency ?? 16,
+    processOrder: workflow,
+    deadLetters: {
+      publish: async (letter) => {
+        letters.push(letter);
+      },
+      close: async () => {},
+    },
+    log: quiet,
+    shutdownGraceMs: 50,
+    maxAttempts: options.maxAttempts ?? 3,
+    commitIntervalMs: 5,
+    wait: (_ms, signal) => (signal.aborted ? Promise.reject(new Error('aborted')) : tick(1)),
+  });
+}
+
+describe('order consumer loop', () => {
+  it('given a join followed by stale deliveries, then no commit passes the lowest unfinished offset', async () => {
+    const kafka = fakeMember();
+    const flow = controllableWorkflow();
+    const consumer = consumerWith(kafka.member, flow.workflow);
+    consumer.start();
+    kafka.join(1, [0]);
+    for (const offset of [10, 11, 12]) kafka.deliver(0, offset, 1);
+    await tick(20);
+    flow.finish(id(0, 10));
+    await tick(20);
+    expect(kafka.lastCommit(0)).toBe(11n);
+    // Rebalance: same partition, generation 2. A late fetch delivers 13 and 14, then the stream rewinds to 11.
+    kafka.join(2, [0]);
+    kafka.deliver(0, 13, 2);
+    kafka.deliver(0, 14, 2);
+    for (const offset of [11, 12, 13, 14]) kafka.deliver(0, offset, 2);
+    await tick(20);
+    flow.finish(id(0, 13));
+    flow.finish(id(0, 14));
+    await tick(20);
+    expect(kafka.commits.every((c) => c.offset <= 11n)).toBe(true); // 11 and 12 are still in flight
+    expect(flow.started.filter((started) => started === id(0, 13))).toHaveLength(1); // the rewind's duplicate was skipped
+    flow.finish(id(0, 11));
+    flow.finish(id(0, 12));
+    await tick(20);
+    expect(kafka.lastCommit(0)).toBe(15n);
+    await consumer.stop();
+  });
+
+  it('fences deliveries of a partition that moved to another member, and never commits it', async () => {
+    const kafka = fakeMember();
+    const flow = controllableWorkflow();
+    const consumer = consumerWith(kafka.member, flow.workflow);
+    consumer.start();
+    kafka.join(1, [0, 1]);
+    kafka.join(2, [0]); // partition 1 moved away before its buffered deliveries came out
+    kafka.deliver(1, 5, 1);
+    kafka.deliver(0, 5, 2);
+    await tick(20);
+    expect(flow.started).toEqual([id(0, 5)]);
+    flow.finish(id(0, 5));
+    await tick(20);
+    expect(kafka.commits.map((c) => c.partition)).not.toContain(1);
+    expect(consumer.stats.fenced).toBe(1);
+    await consumer.stop();
+  });
+
+  it('given one order that keeps failing, then it is dead-lettered after the bound and its partition commits past it', async () => {
+    const kafka = fakeMember();
+    const flow = controllableWorkflow();
+    const letters: DeadLetter[] = [];
+    flow.failures.set(id(0, 1), () => new RequestFailedError('Order Service refused (PUT … → 500)'));
+    const consumer = consumerWith(kafka.member, flow.workflow, { maxAttempts: 4, letters });
+    consumer.start();
+    kafka.join(1, [0]);
+    for (const offset of [0, 1, 2]) kafka.deliver(0, offset, 1);
+    await tick(20);
+    flow.finish(id(0, 0));
+    flow.finish(id(0, 2));
+    await tick(50);
+    expect(flow.started.filter((started) => started === id(0, 1))).toHaveLength(4);
+    expect(letters).toHaveLength(1);
+    expect(letters[0]?.error).toMatch(/^FAILED 4 times, last: Order Service refused/);
+    expect(letters[0]?.source).toEqual({ topic, partition: 0, offset: 1n });
+    expect(kafka.lastCommit(0)).toBe(3n);
+    await consumer.stop();
+  });
+
+  it('never dead-letters while the Order Service is unavailable, however long', async () => {
+    const kafka = fakeMember();
+    const flow = controllableWorkflow();
+    const letters: DeadLetter[] = [];
+    flow.failures.set(id(0, 0), () => new UnavailableError('Order Service unreachable'));
+    const consumer = consumerWith(kafka.member, flow.workflow, { maxAttempts: 2, letters });
+    consumer.start();
+    kafka.join(1, [0]);
+    kafka.deliver(0, 0, 1);
+    await tick(60);
+    expect(flow.started.length).toBeGreaterThan(5);
+    expect(letters).toHaveLength(0);
+    flow.failures.delete(id(0, 0)); // the service is back
+    await tick(20);
+    flow.finish(id(0, 0));
+    await tick(20);
+    expect(kafka.lastCommit(0)).toBe(1n);
+    await consumer.stop();
+  });
+
+  it('dead-letters a message that is not the contract at once', async () => {
+    const kafka = fakeMember();
+    const flow = controllableWorkflow();
+    const letters: DeadLetter[] = [];
+    const consumer = consumerWith(kafka.member, flow.workflow, { letters });
+    consumer.start();
+    kafka.join(1, [0]);
+    kafka.deliver(0, 0, 1, 'not json');
+    kafka.deliver(0, 1, 1, JSON.stringify({ type: 'order.created', version: 2 }));
+    await tick(20);
+    expect(flow.started).toEqual([]);
+    expect(letters.map((l) => l.error.split(':')[0])).toEqual(['POISON', 'POISON']);
+    expect(kafka.lastCommit(0)).toBe(2n);
+    await consumer.stop();
+  });
+
+  it('after stop() starts no further order, even with deliveries buffered', async () => {
+    const kafka = fakeMember();
+    const flow = controllableWorkflow();
+    const consumer = consumerWith(kafka.member, flow.workflow, { concurrency: 1 });
+    consumer.start();
+    kafka.join(1, [0]);
+    for (const offset of [0, 1, 2]) kafka.deliver(0, offset, 1);
+    await tick(20);
+    expect(flow.started).toEqual([id(0, 0)]); // concurrency 1: the others wait
+    const stopped = consumer.stop();
+    flow.finish(id(0, 0));
+    await stopped;
+    expect(flow.started).toEqual([id(0, 0)]);
+    expect(kafka.lastCommit(0)).toBe(1n);
+  });
+});
