@@ -15,6 +15,7 @@ type ComposeService = {
   depends_on?: Record<string, { condition: string }>;
   healthcheck?: { test: string[] | string };
   read_only?: boolean;
+  init?: boolean;
   cap_drop?: string[];
   restart?: string;
   deploy?: { replicas?: number; resources?: { limits?: { memory?: string } } };
@@ -91,6 +92,8 @@ describe('docker-compose.yml', () => {
   it('runs the project images read-only without capabilities, and two processors', () => {
     for (const name of ['order-service', 'order-processor', 'frontend']) {
       expect(services[name]?.read_only, name).toBe(true);
+      // The images run node (or nginx) directly; Docker's init in front forwards signals and reaps children.
+      expect(services[name]?.init, name).toBe(true);
       expect(services[name]?.cap_drop, name).toEqual(['ALL']);
     }
     expect(services['order-processor']?.deploy?.replicas).toBeGreaterThanOrEqual(2);

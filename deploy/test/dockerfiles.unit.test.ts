@@ -1,8 +1,13 @@
-// The three Dockerfiles: built from the repository root with `npm ci` from the lockfile and the same npm scripts
-// as everywhere else, multi-stage, non-root. No Docker engine runs here, so the images are not built; what a
-// build depends on is checked instead (the files it copies exist, the scripts and dependencies it relies on are
-// declared).
-import { existsSync, readFileSync } from 'node:fs';
+// The three Dockerfiles: built from the repository root with `npm ci` from the lockfile, multi-stage, non-root, on the
+// Node.js major of .node-version. The service images run `node` itself as PID 1 with exactly the flags of the
+// workspace's start script (Node.js's own TypeScript support, no loader); the frontend is built with its npm script.
+// No Docker engine runs here, so the images are not built; what a build depends on is checked instead (the files it
+// copies exist, the scripts and dependencies it relies on are declared, every source file the node flags must load
+// is accepted by Node.js's type stripping).
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, realpathSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { sep } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { listFiles, readRepoFile, repoPath } from './support.ts';
 
@@ -61,6 +66,8 @@ function contextSources(stages: Stage[]): string[] {
 }
 
 const rootPackage = JSON.parse(readRepoFile('package.json')) as { workspaces: string[]; engines: { node: string } };
+/** The Node.js major the project provisions and pins (.node-version), e.g. "24". */
+const nodeMajor = readRepoFile('.node-version').trim().split('.')[0] as string;
 const packageOf = (dir: string) =>
   JSON.parse(readRepoFile(`${dir}/package.json`)) as {
     name: string;
@@ -85,11 +92,13 @@ describe.each(images)('$dockerfile', ({ dockerfile, workspace, port, script }) =
   const installStage = stages.find((s) => all(s, 'RUN').some((r) => r.includes('npm ci')));
   const install = all(installStage, 'RUN').find((r) => r.includes('npm ci')) ?? '';
 
-  it('is multi-stage on the Node.js major the project requires', () => {
+  it('is multi-stage on the Node.js major of .node-version (24 LTS), which also satisfies engines.node', () => {
     expect(stages.length).toBeGreaterThanOrEqual(2);
-    const nodeMajor = /(\d+)/.exec(rootPackage.engines.node)?.[1];
-    expect(args.NODE_IMAGE).toMatch(new RegExp(`^node:${nodeMajor}[.-]`));
+    expect(nodeMajor).toBe('24');
+    expect(args.NODE_IMAGE).toMatch(new RegExp(`^node:${nodeMajor}(\\.\\d+){0,2}-[a-z]+-slim$`));
+    expect(rootPackage.engines.node).toMatch(new RegExp(`^>=${nodeMajor}\\.`));
     expect(stages[0]?.from).toBe(args.NODE_IMAGE);
+    if (script === 'start') expect(final?.from).toBe(args.NODE_IMAGE);
   });
 
   it('installs with npm ci from the lockfile, this workspace only, after copying every workspace manifest', () => {
@@ -116,16 +125,25 @@ describe.each(images)('$dockerfile', ({ dockerfile, workspace, port, script }) =
     const pkg = packageOf(workspace);
     expect(pkg.scripts?.[script], `${workspace} has no ${script} script`).toBeDefined();
     if (script === 'start') {
-      expect(all(final, 'CMD').map((cmd) => JSON.parse(cmd))).toEqual([['npm', 'start', '--workspace', workspace]]);
-      // --omit=dev: what `npm start` needs at run time must be a production dependency.
+      // node itself is PID 1 (exec form, no npm or shell in between, which would not pass SIGTERM on), in the
+      // workspace folder, with exactly the start script's flags: what runs in the image is what runs locally.
+      const start = (pkg.scripts?.start ?? '').split(' ');
+      expect(start[0]).toBe('node');
+      expect(start.at(-1)).toBe('src/main.ts');
+      expect(all(final, 'CMD').map((cmd) => JSON.parse(cmd))).toEqual([start]);
+      expect(all(final, 'ENTRYPOINT')).toEqual([]);
+      expect(all(final, 'WORKDIR').at(-1)).toBe(`/app/${workspace}`);
+      // Node.js's own TypeScript support, not a loader (tsx, ts-node, …).
+      expect(start.filter((arg) => /^--(import|require|loader|experimental-loader)$|^-r$/.test(arg))).toEqual([]);
+      // As PID 1, node gets no default signal handling: the service must handle SIGTERM (and SIGINT) itself.
+      const main = readRepoFile(`${workspace}/src/main.ts`);
+      expect(main).toMatch(/process\.on\('SIGTERM'/);
+      expect(main).toMatch(/process\.on\('SIGINT'/);
+      // --omit=dev: what `node src/main.ts` needs at run time must be a production dependency.
       expect(install).toContain('--omit=dev');
-      expect(pkg.scripts?.start).toContain('--import tsx');
-      expect(pkg.dependencies).toHaveProperty('tsx');
       const env = all(final, 'ENV').join(' ');
       expect(env).toContain(`PORT=${port}`);
       expect(env).toContain('HOST=0.0.0.0');
-      // read-only root file system: npm's cache and logs go to the writable /tmp
-      expect(env).toContain('npm_config_cache=/tmp/');
     } else {
       expect(all(installStage, 'RUN')).toContain(`npm run ${script} --workspace ${workspace}`);
       expect(all(final, 'COPY')).toContainEqual(
@@ -161,6 +179,46 @@ describe('service images: production dependencies', () => {
       for (const name of imported) expect(declared, `${workspace} imports ${name}`).toContain(name);
     },
   );
+});
+
+describe("service images: every source file loads with the start script's node flags", () => {
+  /**
+   * The files `node src/main.ts` loads as TypeScript: the service's own sources and the workspace package
+   * @metalmart/contracts (through its node_modules symlink; Node.js resolves it to packages/contracts, outside
+   * node_modules, where type stripping is allowed).
+   */
+  const sourcesOf = (dir: string) => [
+    ...listFiles(repoPath(dir, 'src'), (n) => n.endsWith('.ts')),
+    ...listFiles(repoPath('packages/contracts/src'), (n) => n.endsWith('.ts')),
+  ];
+
+  /** The files Node.js cannot load in `mode` ('strip': plain type stripping; 'transform': --experimental-transform-types). */
+  function rejectedBy(mode: 'strip' | 'transform', files: string[]): { file: string; error: string }[] {
+    const script = `
+      import { stripTypeScriptTypes } from 'node:module';
+      import { readFileSync } from 'node:fs';
+      const rejected = [];
+      for (const file of ${JSON.stringify(files)}) {
+        try { stripTypeScriptTypes(readFileSync(file, 'utf8'), { mode: '${mode}' }); }
+        catch (error) { rejected.push({ file, error: String(error.message).split('\\n')[0] }); }
+      }
+      console.log(JSON.stringify(rejected));`;
+    const flags = ['--disable-warning=ExperimentalWarning', '--input-type=module', '-e', script];
+    const result = spawnSync(process.execPath, flags, { encoding: 'utf8' });
+    expect(result.status, result.stderr).toBe(0);
+    return JSON.parse(result.stdout);
+  }
+
+  it.each(['services/order', 'services/order-processor'])('%s', (dir) => {
+    const start = packageOf(dir).scripts?.start ?? '';
+    expect(start).not.toMatch(/--experimental-transform-types|tsx/);
+    const files = sourcesOf(dir);
+    expect(files.length).toBeGreaterThan(5);
+    expect(rejectedBy('strip', files)).toEqual([]);
+    const contracts = realpathSync(createRequire(repoPath(dir, 'package.json')).resolve('@metalmart/contracts'));
+    expect(contracts).toBe(repoPath('packages/contracts/src/index.ts'));
+    expect(contracts.includes(`${sep}node_modules${sep}`)).toBe(false);
+  });
 });
 
 describe('frontend nginx', () => {

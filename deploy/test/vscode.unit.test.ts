@@ -1,8 +1,10 @@
 // .vscode/launch.json and tasks.json (JSONC): the two compounds of the walkthrough, each service debuggable from
-// its TypeScript sources the way `npm start` runs it, mirrord members pointing at existing configs, and the
-// infrastructure task waiting for the line `npm run infra` really prints.
+// its TypeScript sources the way `npm start` runs it, on the project's Node.js 24 (the link dev/bootstrap.mjs
+// keeps at .data/node), mirrord members pointing at existing configs, and the infrastructure task waiting for the
+// line `npm run infra` really prints.
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { NODE_LINK_NAME, readProjectRuntime, reportedVersion, satisfiesMinimum } from '../../dev/runtime.mjs';
 import { parseJsonc, readRepoFile, repoPath, repoRoot, SERVICES } from './support.ts';
 
 type LaunchConfig = {
@@ -35,6 +37,8 @@ const MIRRORD = 'Full Queue Pipeline (with mirrord)';
 
 // biome-ignore lint/suspicious/noTemplateCurlyInString: VS Code's variable, not a template literal
 const WORKSPACE = '${workspaceFolder}';
+/** The project's Node.js in VS Code's terms: the link dev/bootstrap.mjs keeps in the data dir. */
+const NODE_RUNTIME = `${WORKSPACE}/.data/${NODE_LINK_NAME}/bin/node`;
 const substitute = (value: string) => value.replaceAll(WORKSPACE, repoRoot);
 const configNamed = (name: string) => {
   const config = launch.configurations.find((c) => c.name === name);
@@ -79,9 +83,30 @@ describe('.vscode/launch.json', () => {
       expect(config.cwd, config.name).toBe(`\${workspaceFolder}/${service?.dir}`);
       expect(existsSync(substitute(config.program ?? '')), `${config.name}: program`).toBe(true);
       expect(config.sourceMaps, config.name).toBe(true);
-      // The same node flags as the workspace's start script ("node --enable-source-maps --import tsx src/main.ts").
+      // The same node flags as the workspace's start script ("node --enable-source-maps src/main.ts"): Node.js's
+      // own TypeScript support, no loader.
       const start = JSON.parse(readRepoFile(`${service?.dir}/package.json`)).scripts.start as string;
-      expect(`${config.runtimeExecutable} ${config.runtimeArgs?.join(' ')} src/main.ts`, config.name).toBe(start);
+      expect(`node ${config.runtimeArgs?.join(' ')} src/main.ts`, config.name).toBe(start);
+      expect(config.runtimeArgs, config.name).not.toContain('--import');
+    }
+  });
+
+  it("runs every configuration on the project's Node.js 24: .data/node/bin/node, or it first on PATH for npm", () => {
+    const services = launch.configurations.filter((c) => serviceOf(c));
+    expect(services.length).toBeGreaterThanOrEqual(4);
+    for (const config of services) expect(config.runtimeExecutable, config.name).toBe(NODE_RUNTIME);
+    // npm (a `#!/usr/bin/env node` script) and the Vite it starts: the same Node.js, through PATH.
+    for (const config of launch.configurations.filter((c) => !serviceOf(c))) {
+      expect(config.runtimeExecutable, config.name).toBe('npm');
+      expect(config.env?.PATH, config.name).toBe(`${NODE_RUNTIME.replace(/\/node$/, '')}:\${env:PATH}`);
+    }
+    // The link is the bootstrap's: every root command refreshes it (see dev/runtime.mjs linkRuntime).
+    expect(readRepoFile('dev/bootstrap.mjs')).toContain('linkRuntime(dataDir, prefixOf(process.execPath))');
+    // Where it exists (any root command ran here), it is a Node.js the project accepts.
+    const linked = substitute(NODE_RUNTIME);
+    if (existsSync(linked)) {
+      const version = reportedVersion(linked) ?? 'nothing';
+      expect(satisfiesMinimum(version, readProjectRuntime(repoRoot).minimum), `${linked}: ${version}`).toBe(true);
     }
   });
 

@@ -70,6 +70,7 @@ export class SupervisedProcess {
   }
 }
 
-export function tsxArgs(entry: string): string[] {
-  return ['--enable-source-maps', '--import', 'tsx', entry];
+/** How a service's main.ts is run everywhere (its start script, the images, VS Code): Node's own type stripping. */
+export function serviceArgs(entry: string): string[] {
+  return ['--enable-source-maps', entry];
 }

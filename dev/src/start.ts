@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { prefixedLogger } from './log.ts';
 import { httpOk, isListening, waitFor } from './ports.ts';
-import { SupervisedProcess, tsxArgs } from './processes.ts';
+import { SupervisedProcess, serviceArgs } from './processes.ts';
 import { readStackSettings, repoRoot } from './settings.ts';
 import { startInfra, writeLocalEnv } from './stack.ts';
 import { superviseInfra } from './watchdog.ts';
@@ -62,7 +62,7 @@ try {
   await launch(
     new SupervisedProcess({
       name: 'order',
-      args: tsxArgs('services/order/src/main.ts'),
+      args: serviceArgs('services/order/src/main.ts'),
       env: { ...common, PORT: String(settings.orderServicePort) },
     }),
     'the Order Service',
@@ -74,7 +74,7 @@ try {
     await launch(
       new SupervisedProcess({
         name,
-        args: tsxArgs('services/order-processor/src/main.ts'),
+        args: serviceArgs('services/order-processor/src/main.ts'),
         env: { ...common, ORDER_SERVICE_URL: orderServiceUrl, PORT: String(port), PROCESSOR_INSTANCE: name },
       }),
       `the Order Processor (${name})`,

@@ -53,3 +53,43 @@ export async function instancesThatShipped(databaseUrl: string, ids: string[]): 
     await db.end();
   }
 }
+
+/**
+ * Places orders without pause from `workers` parallel loops until stop(), like shoppers who keep coming;
+ * resolves with the ids of the accepted ones (201). A refused or failed request is counted, never retried.
+ */
+export function placeOrdersContinuously(baseUrl: string, workers = 4, pauseMs = 100) {
+  const accepted: string[] = [];
+  let failed = 0;
+  let running = true;
+  const loops = Array.from({ length: workers }, async () => {
+    while (running) {
+      try {
+        accepted.push((await placeOrder(baseUrl)).id);
+      } catch {
+        failed += 1;
+      }
+      await new Promise((resolve) => setTimeout(resolve, pauseMs));
+    }
+  });
+  return {
+    get accepted() {
+      return accepted.length;
+    },
+    async stop() {
+      running = false;
+      await Promise.all(loops);
+      return { accepted, failed };
+    },
+  };
+}
+
+export async function unpublishedOutboxRows(databaseUrl: string): Promise<number> {
+  const db = pool(databaseUrl);
+  try {
+    const result = await db.query<{ count: string }>('SELECT count(*) FROM outbox WHERE published_at IS NULL');
+    return Number(result.rows[0]?.count);
+  } finally {
+    await db.end();
+  }
+}

@@ -2,9 +2,11 @@
 // instances, a service that goes away).
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { createServer as createHttpServer } from 'node:http';
 import { type AddressInfo, createServer } from 'node:net';
 import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { serviceArgs } from '../../dev/src/processes.ts';
 import { repoRoot } from '../../dev/src/settings.ts';
 
 export const testToken = randomBytes(24).toString('hex');
@@ -51,7 +53,7 @@ function spawnTracked(name: string, args: string[], options: { cwd: string; env:
 }
 
 async function startService(entry: string, env: Record<string, string>, listening: RegExp): Promise<ServiceProcess> {
-  const { handle, exited, lines } = spawnTracked(entry.split('/')[1] ?? entry, ['--import', 'tsx', entry], {
+  const { handle, exited, lines } = spawnTracked(entry.split('/')[1] ?? entry, serviceArgs(entry), {
     cwd: repoRoot,
     env: { LOG_LEVEL: 'info', ...env },
   });
@@ -90,6 +92,8 @@ export async function startProcessor(env: {
   instance: string;
   stageDelayMs?: number;
   concurrency?: number;
+  /** Any other variable of the processor (e.g. PROCESSOR_MAX_ATTEMPTS). */
+  env?: Record<string, string>;
 }): Promise<ServiceProcess> {
   const processor = await startService(
     'services/order-processor/src/main.ts',
@@ -104,6 +108,7 @@ export async function startProcessor(env: {
       PROCESSOR_CONCURRENCY: String(env.concurrency ?? 32),
       KAFKA_SESSION_TIMEOUT_MS: '6000',
       PORT: '0',
+      ...env.env,
     },
     /health endpoints on (http:\/\/127\.0\.0\.1:\d+)/,
   );
@@ -145,4 +150,47 @@ export async function startFrontend(orderServiceUrl: string): Promise<ServicePro
   const url = `http://127.0.0.1:${port}`;
   await waitUntil('the Vite dev server', async () => (await fetch(url)).ok, 60_000);
   return { url, port, ...handle };
+}
+
+/**
+ * An HTTP proxy in front of `target` that answers 500 to every request `fails` picks (an Order Service that
+ * breaks on one order forever), and forwards the rest unchanged.
+ */
+export async function startFaultyProxy(target: string, fails: (method: string, path: string) => boolean) {
+  let refused = 0;
+  const server = createHttpServer(async (request, response) => {
+    const path = request.url ?? '/';
+    if (fails(request.method ?? 'GET', path)) {
+      refused += 1;
+      response.writeHead(500, { 'content-type': 'application/problem+json' });
+      response.end(JSON.stringify({ title: 'Internal Server Error', status: 500 }));
+      return;
+    }
+    const chunks: Buffer[] = [];
+    for await (const chunk of request) chunks.push(chunk as Buffer);
+    try {
+      const upstream = await fetch(`${target}${path}`, {
+        method: request.method,
+        headers: Object.fromEntries(
+          Object.entries(request.headers).filter(
+            ([k, v]) => typeof v === 'string' && k !== 'host' && k !== 'connection',
+          ),
+        ) as Record<string, string>,
+        body: chunks.length > 0 ? Buffer.concat(chunks) : undefined,
+      });
+      response.writeHead(upstream.status, { 'content-type': upstream.headers.get('content-type') ?? 'text/plain' });
+      response.end(Buffer.from(await upstream.arrayBuffer()));
+    } catch {
+      response.writeHead(502).end();
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    get refused() {
+      return refused;
+    },
+    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
 }

@@ -40,9 +40,8 @@ export class OrderConsumer {
   readonly #inFlight = new Set<Promise<void>>();
   readonly #abort = new AbortController(); // aborts in-flight orders (after the grace period)
   readonly #stopping = new AbortController(); // stops fetching and starting orders
-  readonly #stoppingPromise = new Promise<void>((resolve) =>
-    this.#stopping.signal.addEventListener('abort', () => resolve(), { once: true }),
-  );
+  /** Wakes the loop waiting for a free slot (an order finished, or stop()). */
+  #slotFreed: (() => void) | undefined;
   #stream: DeliveryStream | undefined;
   #loop: Promise<void> | undefined;
   #commitTimer: NodeJS.Timeout | undefined;
@@ -112,10 +111,13 @@ export class OrderConsumer {
       }
       this.#deps.log.info({ topic, partition, offset: offset.toString(), key }, 'Received message');
       this.stats.received += 1;
-      const work = this.#handle(delivery, ticket).finally(() => this.#inFlight.delete(work));
+      const work = this.#handle(delivery, ticket).finally(() => {
+        this.#inFlight.delete(work);
+        this.#slotFreed?.();
+      });
       this.#inFlight.add(work);
       while (this.#inFlight.size >= this.#deps.concurrency && !stopping.aborted)
-        await Promise.race([...this.#inFlight, this.#stoppingPromise]);
+        await new Promise<void>((resolve) => (this.#slotFreed = resolve));
       if (stopping.aborted) break;
     }
   }
@@ -197,6 +199,7 @@ export class OrderConsumer {
   /** Stop fetching and starting orders at once, let in-flight ones finish (up to the grace period), commit. */
   async stop(): Promise<void> {
     this.#stopping.abort();
+    this.#slotFreed?.();
     if (this.#stream) await this.#stream.close().catch(() => {});
     const grace = new Promise((resolve) => setTimeout(resolve, this.#deps.shutdownGraceMs).unref());
     await Promise.race([Promise.allSettled([...this.#inFlight]), grace]);

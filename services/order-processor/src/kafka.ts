@@ -74,6 +74,9 @@ export function createKafkaGroupMember(opts: KafkaMemberOptions): GroupMember {
         // A new group starts from the beginning: no order lost on a cold start.
         fallbackMode: 'earliest',
         maxWaitTime: 500,
+        // Enough read-ahead to keep every in-flight slot busy, not a backlog in memory (defaults: 1024, 50 MB).
+        highWaterMark: 256,
+        maxBytes: 8 * 1024 * 1024,
       });
       return {
         async *[Symbol.asyncIterator]() {

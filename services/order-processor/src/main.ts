@@ -7,20 +7,23 @@ import { createProcessor } from './processor.ts';
 
 const log = pino({ name: 'order-processor', level: process.env.LOG_LEVEL || 'info' });
 const config = configOrExit(readConfig, log);
-const processor = await createProcessor(config, log);
-const address = await processor.start();
-log.info(
-  `Node.js ${process.version}; health endpoints on ${address}; consuming ${config.topic} as group ${config.groupId}`,
-);
 
+let processor: Awaited<ReturnType<typeof createProcessor>> | undefined;
 let closing = false;
+// Registered before anything is awaited: a stop during start-up exits at once (nothing is in flight yet).
 async function shutdown(signal: string) {
   if (closing) return;
   closing = true;
   log.info(`${signal} received: finishing in-flight orders and leaving the group`);
-  await processor.close();
+  await processor?.close();
   log.info('stopped');
   process.exit(0);
 }
 process.on('SIGTERM', () => void shutdown('SIGTERM'));
 process.on('SIGINT', () => void shutdown('SIGINT'));
+
+processor = await createProcessor(config, log);
+const address = await processor.start();
+log.info(
+  `Node.js ${process.version}; health endpoints on ${address}; consuming ${config.topic} as group ${config.groupId}`,
+);

@@ -49,7 +49,7 @@ export async function createProcessor(config: ProcessorConfig, log: Logger & { d
     topic: config.topic,
     groupId: config.groupId,
     assignments: byTopic(member.assignment().partitions),
-    memoryRss: process.memoryUsage().rss,
+    memory: process.memoryUsage(),
     trackerEntries: consumer.held,
   }));
   return {

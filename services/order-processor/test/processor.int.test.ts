@@ -12,6 +12,7 @@ import {
   readTopic,
   uniqueName,
 } from '../../../tests/support/infra.ts';
+import { describeGroup } from '../../../tests/support/kafka-tools.ts';
 import { orderCreatedEvent, placeOrder } from '../../../tests/support/orders.ts';
 import {
   freePort,
@@ -97,6 +98,28 @@ describe('order processor', () => {
     expect(counts.shipped ?? 0).toBeLessThan(200); // the kills really interrupted the batch
     await processor('survivor', options);
     await expectAllShippedOnce(ids, 120_000);
+  });
+
+  it('loses nothing and records each status once when instances join mid-flight and are killed -9 right after', async () => {
+    const { orderService, processor, groupId } = await pipeline('join-kill');
+    const options = { stageDelayMs: 300, concurrency: 32 };
+    await processor('steady', options);
+    const ids = await placeOrders(orderService.url, 300);
+    for (let round = 1; round <= 3; round++) {
+      const joiner = await processor(`joiner-${round}`, options); // resolves once it has joined (a rebalance)
+      await new Promise((resolve) => setTimeout(resolve, 1500)); // it takes partitions and starts orders …
+      await joiner.kill9(); // … and dies holding them: another rebalance after the session timeout
+      running.delete(joiner);
+    }
+    expect((await statusCounts(databaseUrl, ids)).shipped ?? 0).toBeLessThan(300);
+    await expectAllShippedOnce(ids, 180_000);
+    // Kafka's own view: the survivor committed every partition to its end.
+    await waitUntil(
+      'group committed to the end',
+      async () => (await describeGroup(kafkaBrokers(), groupId)).every((r) => r.lag === 0),
+      30_000,
+      1000,
+    );
   });
 
   it('spreads the partitions over three instances and loses nothing when one stops mid-run', async () => {

@@ -11,18 +11,20 @@ const log = pino({
 });
 const config = configOrExit(readConfig, log);
 
-const service = await createOrderService(config, log);
-const address = await service.listen();
-log.info(`Node.js ${process.version}; Order Service on ${address}`);
-
+let service: Awaited<ReturnType<typeof createOrderService>> | undefined;
 let closing = false;
+// Registered before anything is awaited: a stop while waiting for PostgreSQL exits at once.
 async function shutdown(signal: string) {
   if (closing) return;
   closing = true;
   log.info(`${signal} received: closing`);
-  await service.close();
+  await service?.close();
   log.info('closed');
   process.exit(0);
 }
 process.on('SIGTERM', () => void shutdown('SIGTERM'));
 process.on('SIGINT', () => void shutdown('SIGINT'));
+
+service = await createOrderService(config, log);
+const address = await service.listen();
+log.info(`Node.js ${process.version}; Order Service on ${address}`);

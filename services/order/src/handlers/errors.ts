@@ -1,12 +1,14 @@
 /** Domain errors a handler raises; the app's one error mapper turns them into problem details. */
 export class ProblemError extends Error {
-  constructor(
-    readonly status: number,
-    readonly title: string,
-    detail: string,
-    readonly errors?: { field: string; message: string }[],
-  ) {
+  readonly status: number;
+  readonly title: string;
+  readonly errors?: { field: string; message: string }[];
+
+  constructor(status: number, title: string, detail: string, errors?: { field: string; message: string }[]) {
     super(detail);
+    this.status = status;
+    this.title = title;
+    this.errors = errors;
   }
 }
 

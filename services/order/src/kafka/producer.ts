@@ -7,54 +7,37 @@ export interface EventProducer {
   /** Resolves when the cluster answers a metadata request. */
   ping(): Promise<void>;
   close(): Promise<void>;
-  /** Producers replaced after a failed send (each one a fresh producer id). */
-  readonly recreated: number;
 }
 
 /**
  * Idempotent producer, acks=all: an acknowledged event is on every in-sync replica, and retries within one
- * producer add no duplicates. After any failed send the producer is replaced by a new one: a send that timed
- * out on our side may still have been written, which leaves an idempotent producer's sequence numbers behind
- * the broker's (OUT_OF_ORDER_SEQUENCE_NUMBER, forever, in @platformatic/kafka 1.x). Kafka's Java client bumps
- * the epoch (KIP-360); a new producer id is the coarser equivalent. The rows are sent again by the relay, so
- * every event reaches the topic at least once; a resend of an event that had been written is a duplicate,
- * which consumers absorb (guarded transitions) and the relay counts.
+ * producer id add no duplicates. A send that timed out on our side may still have been written; after any
+ * failed send @platformatic/kafka 2.x drops its producer id and sequence numbers and asks for a new id on the
+ * next send (1.x did not, and wedged on OUT_OF_ORDER_SEQUENCE_NUMBER after a broker stall — see
+ * tests/broker-faults.int.test.ts). The relay sends the rows again, so every event reaches the topic at
+ * least once; a resend of one that had been written is a duplicate, which consumers absorb and the relay counts.
  */
 export function createKafkaEventProducer(brokers: string[], clientId = 'order-service'): EventProducer {
-  const create = () =>
-    new Producer({
-      clientId,
-      bootstrapBrokers: brokers,
-      serializers: stringSerializers,
-      idempotent: true,
-      acks: ProduceAcks.ALL,
-      // Fail fast while Kafka is down: the relay owns retrying (with backoff), the events wait in the outbox.
-      timeout: 5000,
-      retries: 2,
-      retryDelay: 250,
-    });
-  let producer = create();
-  let recreated = 0;
+  const producer = new Producer({
+    clientId,
+    bootstrapBrokers: brokers,
+    serializers: stringSerializers,
+    idempotent: true,
+    acks: ProduceAcks.ALL,
+    // Fail fast while Kafka is down: the relay owns retrying (with backoff), the events wait in the outbox.
+    timeout: 5000,
+    retries: 2,
+    retryDelay: 250,
+  });
   return {
     async send(messages) {
-      try {
-        await producer.send({
-          messages: messages.map((m) => ({ topic: m.topic, key: m.key, value: m.payload, headers: m.headers })),
-        });
-      } catch (error) {
-        const old = producer;
-        producer = create();
-        recreated += 1;
-        void old.close().catch(() => {});
-        throw error;
-      }
+      await producer.send({
+        messages: messages.map((m) => ({ topic: m.topic, key: m.key, value: m.payload, headers: m.headers })),
+      });
     },
     async ping() {
       await producer.metadata({ topics: [], forceUpdate: true });
     },
     close: () => producer.close(),
-    get recreated() {
-      return recreated;
-    },
   };
 }

@@ -1,0 +1,123 @@
+// One order the Order Service can never handle (500 forever) among 10,000 that it can: the others ship and
+// are committed, the processor's memory stays flat while the stuck one holds its partition's commits, and
+// after PROCESSOR_MAX_ATTEMPTS it goes to the dead-letter topic with its reason — never skipped silently.
+import { deadLetterTopicOf, HEADERS } from '@metalmart/contracts';
+import { afterAll, describe, expect, it } from 'vitest';
+import { placeOrders, statusCounts } from '../../../tests/support/fleet.ts';
+import { createTestDatabase, createTestTopic, kafkaBrokers, uniqueName } from '../../../tests/support/infra.ts';
+import { consumeWithConsoleConsumer, describeGroup } from '../../../tests/support/kafka-tools.ts';
+import { placeOrder } from '../../../tests/support/orders.ts';
+import {
+  type ServiceProcess,
+  startFaultyProxy,
+  startOrderService,
+  startProcessor,
+  waitUntil,
+} from '../../../tests/support/processes.ts';
+
+const stop: (() => Promise<unknown>)[] = [];
+afterAll(async () => {
+  await Promise.all(stop.map((s) => s()));
+});
+
+interface Status {
+  completed: number;
+  deadLettered: number;
+  memory: NodeJS.MemoryUsage;
+  trackerEntries: number;
+}
+const t0 = Date.now();
+const progress = (what: string) => console.log(`[${Math.round((Date.now() - t0) / 1000)} s] ${what}`);
+const status = async (p: ServiceProcess) => (await (await fetch(`${p.url}/status`)).json()) as Status;
+
+describe('an order that fails forever', () => {
+  it('does not block its partition or grow memory, and is dead-lettered after the bound', async () => {
+    const databaseUrl = await createTestDatabase();
+    const topic = await createTestTopic('stuck');
+    const groupId = uniqueName('stuck-group');
+    const orderService = await startOrderService({ databaseUrl, kafkaBrokers: kafkaBrokers(), topic });
+    stop.push(() => orderService.stop());
+    const stuck = await placeOrder(orderService.url);
+    const proxy = await startFaultyProxy(orderService.url, (_method, path) => path.includes(stuck.id));
+    stop.push(() => proxy.stop());
+    const [record] = await consumeWithConsoleConsumer(kafkaBrokers(), { topic, maxMessages: 1 });
+    expect(record?.key).toBe(stuck.id);
+
+    progress('stuck order placed; starting the processor');
+    const processor = await startProcessor({
+      kafkaBrokers: kafkaBrokers(),
+      topic,
+      groupId,
+      orderServiceUrl: proxy.url,
+      instance: 'stuck',
+      stageDelayMs: 0,
+      concurrency: 64,
+      env: { PROCESSOR_MAX_ATTEMPTS: '14' },
+    });
+    stop.push(() => processor.stop());
+
+    progress('placing 3,000 orders (warm-up)');
+    const warmUp = await placeOrders(orderService.url, 3000);
+    await waitUntil('warm-up shipped', async () => (await statusCounts(databaseUrl, warmUp)).shipped === 3000, 120_000);
+    progress('placing 7,000 more');
+    const rssWarm = (await status(processor)).memory.rss;
+    const started = Date.now();
+    const samples: string[] = [];
+    const sampler = setInterval(async () => {
+      const { memory, completed } = await status(processor).catch(() => ({
+        memory: { rss: 0, heapUsed: 0 },
+        completed: 0,
+      }));
+      samples.push(
+        `${completed}: rss ${Math.round(memory.rss / 2 ** 20)} heap ${Math.round(memory.heapUsed / 2 ** 20)}`,
+      );
+    }, 3000);
+    const ids = await placeOrders(orderService.url, 7000);
+    await waitUntil(
+      '10,000 shipped',
+      async () => (await statusCounts(databaseUrl, ids)).shipped === ids.length,
+      180_000,
+      500,
+    );
+    clearInterval(sampler);
+    console.log(samples.join('\n'));
+    const loaded = await status(processor);
+    console.log(`7,000 more orders shipped in ${Math.round((Date.now() - started) / 1000)} s`);
+    progress('10,000 shipped');
+    const held = await describeGroup(kafkaBrokers(), groupId);
+    if (loaded.deadLettered === 0) {
+      // Still retrying: its partition's commit waits at its offset, every other partition is committed.
+      const own = held.find((r) => r.partition === record?.partition);
+      expect(own?.currentOffset).toBe(record?.offset);
+      expect(loaded.trackerEntries).toBeGreaterThan(100); // the finished ones behind it, kept as offsets only
+    }
+    for (const row of held.filter((r) => r.partition !== record?.partition)) expect(row.lag).toBe(0);
+    expect(loaded.memory.rss - rssWarm).toBeLessThan(48 * 1024 * 1024);
+    console.log(
+      `stuck order: RSS ${Math.round(rssWarm / 2 ** 20)} MB after 3,000 orders, ${Math.round(loaded.memory.rss / 2 ** 20)} MB after 10,000; ${loaded.trackerEntries} tracker entries held`,
+    );
+    expect(await statusCounts(databaseUrl, [stuck.id])).toEqual({ pending: 1 });
+
+    // The bound: dead-lettered with its reason, then its partition is committed past it.
+    progress('waiting for the stuck order to reach the dead-letter topic');
+    await waitUntil(
+      'the stuck order dead-lettered',
+      async () => (await status(processor)).deadLettered === 1,
+      240_000,
+      1000,
+    );
+    const [letter] = await consumeWithConsoleConsumer(kafkaBrokers(), {
+      topic: deadLetterTopicOf(topic),
+      maxMessages: 1,
+    });
+    expect(letter?.key).toBe(stuck.id);
+    expect(letter?.headers[HEADERS.dlqError]).toMatch(/^FAILED 14 times, last: Order Service refused \(GET .* 500/);
+    expect(letter?.headers[HEADERS.dlqSourceOffset]).toBe(String(record?.offset));
+    await waitUntil(
+      'every partition committed to its end',
+      async () => (await describeGroup(kafkaBrokers(), groupId)).every((r) => r.lag === 0),
+      30_000,
+      1000,
+    );
+  }, 480_000);
+});
