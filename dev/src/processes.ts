@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { BACKOFFS, backoffDelay } from '@metalmart/contracts';
 import { pipeLines } from './kafka.ts';
 import { formatLogLine, prefixedLogger } from './log.ts';
 import { repoRoot } from './settings.ts';
@@ -44,8 +45,8 @@ export class SupervisedProcess {
       // The backoff grows while it keeps dying at once; a process that ran a while starts over at 1 s.
       if (Date.now() - startedAt > 30_000) this.#restarts = 0;
       this.#restarts += 1;
-      const delay = Math.min(1000 * this.#restarts, 10_000);
-      this.#log(`exited unexpectedly (${signal ?? `code ${code}`}); restarting in ${delay / 1000} s`);
+      const delay = backoffDelay(this.#restarts, BACKOFFS.restart);
+      this.#log(`exited unexpectedly (${signal ?? `code ${code}`}); restarting in ${(delay / 1000).toFixed(1)} s`);
       setTimeout(() => !this.#stopping && this.start(), delay);
     });
   }

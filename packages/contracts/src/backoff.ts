@@ -22,4 +22,6 @@ export const BACKOFFS = {
   order: { baseMs: 500, maxMs: 15_000 },
   /** A dead-letter publish that Kafka refused. */
   deadLetter: { baseMs: 200, maxMs: 10_000 },
+  /** `npm start` restarting a service that died. */
+  restart: { baseMs: 1000, maxMs: 10_000 },
 } as const satisfies Record<string, Backoff>;

@@ -4,19 +4,13 @@
  */
 export type FailureCode = 'POISON' | 'UNAVAILABLE' | 'FAILED' | 'CONFLICT';
 
-export class ProcessingError extends Error {
-  readonly code: FailureCode;
-  constructor(code: FailureCode, message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.code = code;
-  }
+export abstract class ProcessingError extends Error {
+  abstract readonly code: FailureCode;
 }
 
 /** Will never succeed however often it is retried (not the contract, unknown order): dead-lettered at once. */
 export class PoisonMessageError extends ProcessingError {
-  constructor(message: string, options?: ErrorOptions) {
-    super('POISON', message, options);
-  }
+  readonly code = 'POISON';
 }
 
 /**
@@ -24,9 +18,7 @@ export class PoisonMessageError extends ProcessingError {
  * token): nothing is wrong with the message, so it is retried without limit — every order waits alike.
  */
 export class UnavailableError extends ProcessingError {
-  constructor(message: string, options?: ErrorOptions) {
-    super('UNAVAILABLE', message, options);
-  }
+  readonly code = 'UNAVAILABLE';
 }
 
 /**
@@ -35,16 +27,12 @@ export class UnavailableError extends ProcessingError {
  * order never blocks its partition's commits forever.
  */
 export class RequestFailedError extends ProcessingError {
-  constructor(message: string, options?: ErrorOptions) {
-    super('FAILED', message, options);
-  }
+  readonly code = 'FAILED';
 }
 
 /** The order is not in the state the transition expects (another instance moved it): re-read and go on. */
 export class TransitionConflictError extends ProcessingError {
-  constructor(message: string, options?: ErrorOptions) {
-    super('CONFLICT', message, options);
-  }
+  readonly code = 'CONFLICT';
 }
 
 /** The code of any error; an unexpected one (a bug) counts as a failed attempt, never as poison. */
