@@ -102,7 +102,8 @@ describe('order processor', () => {
 
   it('loses nothing and records each status once when instances join mid-flight and are killed -9 right after', async () => {
     const { orderService, processor, groupId } = await pipeline('join-kill');
-    const options = { stageDelayMs: 300, concurrency: 32 };
+    // ~7 orders/s per instance: the 300 orders outlast the three join-and-kill rounds.
+    const options = { stageDelayMs: 700, concurrency: 16 };
     await processor('steady', options);
     const ids = await placeOrders(orderService.url, 300);
     for (let round = 1; round <= 3; round++) {
