@@ -64,8 +64,10 @@ list_cluster_topics() {
   command -v kubectl >/dev/null 2>&1 || die "kubectl not found on PATH (or use --local for the local broker)"
   # The official apache/kafka image keeps its tools in /opt/kafka/bin (deploy/k8s also puts a `kafka-topics`
   # wrapper on the pod's PATH; the full path works with any apache/kafka pod KAFKA_WORKLOAD may name). Inside the
-  # pod the broker listens on localhost:9092.
+  # pod the broker listens on localhost:9092. The tool gets a small heap of its own: with the pod's KAFKA_HEAP_OPTS
+  # (the broker's) a second JVM that size inside the broker's memory limit can get the broker OOM-killed.
   kubectl exec -n "$namespace" "$workload" -- \
+    env KAFKA_HEAP_OPTS="-Xms32m -Xmx128m" \
     /opt/kafka/bin/kafka-topics.sh --bootstrap-server localhost:9092 --list --exclude-internal
 }
 

@@ -83,6 +83,8 @@ describe('mirrord configs', () => {
     expect(Object.keys(c.feature.split_queues['order-created'].message_filter)).toEqual([HEADERS.customerEmail]);
     const filter = new RegExp(c.feature.split_queues['order-created'].message_filter[HEADERS.customerEmail]);
     expect(filter.test('demo@metalbear.com')).toBe(true);
+    // Email addresses are compared without case: the demo must not send Demo@MetalBear.com to the cluster.
+    expect(filter.test('Demo@MetalBear.COM')).toBe(true);
     for (const other of [
       'someone@example.com',
       'demo@metalbear.com.example.org',
@@ -115,6 +117,7 @@ describe('mirrord configs', () => {
     expect(CreateOrderRequestSchema.properties.customer.properties).toHaveProperty('email');
     const matches = new RegExp(body?.matches ?? '^$');
     expect(matches.test('demo@metalbear.com')).toBe(true);
+    expect(matches.test('DEMO@metalbear.com')).toBe(true);
     expect(matches.test('alice@example.com')).toBe(false);
   });
 

@@ -88,6 +88,8 @@ describe('scripts/list-kafka-topics.sh', () => {
       'metalmart',
       'deploy/kafka',
       '--',
+      'env',
+      'KAFKA_HEAP_OPTS=-Xms32m -Xmx128m', // not the broker's heap: a second JVM that size could OOM the pod
       '/opt/kafka/bin/kafka-topics.sh',
       '--bootstrap-server',
       'localhost:9092',

@@ -19,6 +19,8 @@ export interface OrderServiceConfig {
   publishWaitMs: number;
   /** Safety-net poll of the outbox (rows left by a crash or written by another instance). */
   outboxPollMs: number;
+  /** Published outbox rows are deleted after this long (kept a while to look into, and for replays). */
+  outboxRetentionMs: number;
   logLevel: string;
 }
 
@@ -37,6 +39,7 @@ export function readConfig(env: Env = process.env): OrderServiceConfig {
     serviceToken,
     publishWaitMs: int(env, 'PUBLISH_WAIT_MS', 1000, 0, 60_000),
     outboxPollMs: int(env, 'OUTBOX_POLL_MS', 1000, 10, 600_000),
+    outboxRetentionMs: int(env, 'OUTBOX_RETENTION_HOURS', 168, 1, 87_600) * 3_600_000,
     logLevel: env.LOG_LEVEL || 'info',
   };
 }

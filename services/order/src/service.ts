@@ -3,6 +3,8 @@ import type { FastifyBaseLogger } from 'fastify';
 import { buildApp } from './app.ts';
 import type { OrderServiceConfig } from './config.ts';
 import { createKafkaEventProducer } from './kafka/producer.ts';
+import { outboxBacklog } from './outbox/backlog.ts';
+import { startOutboxPruner } from './outbox/pruner.ts';
 import { OutboxRelay } from './outbox/relay.ts';
 import { withCatalogCache } from './store/catalog-cache.ts';
 import { migrate } from './store/migrate.ts';
@@ -43,11 +45,19 @@ export async function createOrderService(config: OrderServiceConfig, log: Fastif
     logger: log,
     producer: { publishOrderCreated: (event) => relay.publishSoon(event.eventId, config.publishWaitMs) },
     readiness: async () => {
-      const [postgres, kafka] = await Promise.allSettled([withTimeout(store.ping()), withTimeout(producer.ping())]);
-      return { postgres: postgres.status === 'fulfilled', kafka: kafka.status === 'fulfilled' };
+      const [outbox, kafka] = await Promise.allSettled([
+        withTimeout(outboxBacklog(pool)),
+        withTimeout(producer.ping()),
+      ]);
+      return {
+        postgres: outbox.status === 'fulfilled',
+        kafka: kafka.status === 'fulfilled',
+        outbox: outbox.status === 'fulfilled' ? outbox.value : undefined,
+      };
     },
   });
   relay.start();
+  const pruner = startOutboxPruner({ pool, retentionMs: config.outboxRetentionMs, everyMs: 10 * 60_000, log });
   return {
     app,
     pool,
@@ -56,6 +66,7 @@ export async function createOrderService(config: OrderServiceConfig, log: Fastif
     async close() {
       await app.close(); // stop taking requests, finish the ones in flight
       await relay.stop();
+      await pruner.stop();
       await producer.close();
       await pool.end();
     },

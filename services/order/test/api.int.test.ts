@@ -58,10 +58,10 @@ describe('catalog', () => {
 describe('health and documentation', () => {
   it('serves /healthz, /readyz and an OpenAPI document generated from the validating schemas', async () => {
     expect((await service.app.inject('/healthz')).json()).toEqual({ status: 'ok' });
-    expect((await service.app.inject('/readyz')).json()).toEqual({
-      status: 'ready',
-      checks: { postgres: true, kafka: true },
-    });
+    const ready = (await service.app.inject('/readyz')).json();
+    expect(ready).toMatchObject({ status: 'ready', checks: { postgres: true, kafka: true } });
+    expect(ready.outbox.unpublished).toBeTypeOf('number');
+    expect(Object.keys(ready.outbox)).toEqual(['unpublished', 'oldestUnpublishedSeconds']);
     const spec = (await service.app.inject('/api/openapi.json')).json();
     expect(spec.openapi).toMatch(/^3\./);
     const body = spec.paths['/api/orders'].post.requestBody.content['application/json'].schema;

@@ -45,4 +45,13 @@ describe('catalog cache', () => {
     expect((await cached.findProducts(['nope'])).has('nope')).toBe(false);
     expect(calls.list).toBe(3);
   });
+
+  it("serves the product list from the same cache, in the store's order", async () => {
+    const { store, calls } = fakeStore([product('b'), product('a')]);
+    const cached = withCatalogCache(store, 60_000, () => 0);
+    expect((await cached.listProducts()).map((p) => p.id)).toEqual(['b', 'a']);
+    await cached.findProducts(['a']);
+    await cached.listProducts();
+    expect(calls.list).toBe(1);
+  });
 });

@@ -38,7 +38,7 @@ export class OutboxRelay {
   #loop: Promise<void> | undefined;
   #failures = 0;
   /** Events published after an earlier attempt had failed: each may be a duplicate on the topic. */
-  readonly stats = { published: 0, resent: 0 };
+  readonly stats = { published: 0, resent: 0, sendAttempts: 0, failedSends: 0 };
 
   constructor(opts: OutboxRelayOptions) {
     this.#opts = { batchSize: 500, ...opts };
@@ -51,14 +51,17 @@ export class OutboxRelay {
 
   async stop(): Promise<void> {
     this.#running = false;
-    this.wake();
+    this.#wake?.();
     await this.#loop;
   }
 
-  /** Ask for a drain now (after a commit). Cheap; many wakes collapse into one drain. */
+  /**
+   * Ask for a drain now (after a commit). Cheap; many wakes collapse into one drain. While Kafka refuses sends
+   * it only marks the outbox dirty: the backoff holds, so incoming orders never turn an outage into a send storm.
+   */
   wake(): void {
     this.#woken = true;
-    this.#wake?.();
+    if (this.#failures === 0) this.#wake?.();
   }
 
   /**
@@ -124,10 +127,12 @@ export class OutboxRelay {
       const ids = rows.map((r) => r.id);
       if (rows.length > 0) {
         try {
+          this.stats.sendAttempts += 1;
           await this.#opts.producer.send(rows);
           await client.query('UPDATE outbox SET published_at = clock_timestamp() WHERE id = ANY($1::bigint[])', [ids]);
         } catch (error) {
           sendError = error;
+          this.stats.failedSends += 1;
           await client.query(
             'UPDATE outbox SET attempts = attempts + 1, last_error = $2 WHERE id = ANY($1::bigint[])',
             [ids, String((error as Error).message ?? error).slice(0, 500)],

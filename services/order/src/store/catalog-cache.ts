@@ -22,10 +22,14 @@ export function withCatalogCache(store: OrderStore, ttlMs: number, now = Date.no
     return loading;
   }
 
+  const current = async () => (cached && now() - cached.at < ttlMs ? cached.products : await reload());
   return {
     ...store,
+    async listProducts() {
+      return [...(await current()).values()];
+    },
     async findProducts(ids) {
-      let products = cached && now() - cached.at < ttlMs ? cached.products : await reload();
+      let products = await current();
       if (ids.some((id) => !products.has(id))) products = await reload();
       return new Map(ids.flatMap((id) => (products.has(id) ? [[id, products.get(id) as Product]] : [])));
     },
