@@ -425,6 +425,22 @@ describe('invariants', () => {
     }
   });
 
+  it('keeps the Order Service in its Service while Kafka is down, and gives the processor time for a whole workflow', () => {
+    for (const [name, list] of everyRendering()) {
+      const order = containerOf(list, SERVICES.order.name);
+      // /readyz needs PostgreSQL only (services/order/test/health.unit.test.ts); /healthz is the process itself.
+      expect(order.readinessProbe?.httpGet?.path, `${name}: readiness`).toBe('/readyz');
+      expect(order.livenessProbe?.httpGet?.path, `${name}: liveness`).toBe('/healthz');
+      const processor = find(list, 'Deployment', SERVICES.processor.name) as unknown as IDeployment;
+      const container = containerOf(list, SERVICES.processor.name);
+      const stageDelayMs = Number(envOf(container).get('STAGE_DELAY_MS')?.value ?? 2000);
+      const graceMs = Number(envOf(container).get('SHUTDOWN_GRACE_MS')?.value ?? 3 * stageDelayMs + 5000);
+      // SIGTERM → finish in-flight orders (SHUTDOWN_GRACE_MS), commit, leave the group: all before SIGKILL.
+      const killAfterMs = (podSpecOf(processor).terminationGracePeriodSeconds ?? 30) * 1000;
+      expect(killAfterMs, `${name}: terminationGracePeriodSeconds`).toBeGreaterThan(graceMs + 5000);
+    }
+  });
+
   it('wires the Order Service to PostgreSQL and the processor to the Order Service', () => {
     for (const [name, list] of everyRendering()) {
       const order = containerOf(list, SERVICES.order.name);
