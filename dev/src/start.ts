@@ -63,7 +63,8 @@ try {
     new SupervisedProcess({
       name: 'order',
       args: serviceArgs('services/order/src/main.ts'),
-      env: { ...common, PORT: String(settings.orderServicePort) },
+      // Swagger UI at /api/docs for the local stack (off by default in the service, so off in deployments).
+      env: { ...common, PORT: String(settings.orderServicePort), API_DOCS: '1' },
     }),
     'the Order Service',
     `${orderServiceUrl}/readyz`,

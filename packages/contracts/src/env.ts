@@ -13,6 +13,15 @@ export function intFromEnv(env: Env, name: string, fallback: number, min: number
   return value;
 }
 
+/** `1`/`true`/`on`/`yes` or `0`/`false`/`off`/`no` (any case); anything else names the variable. */
+export function boolFromEnv(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name]?.trim().toLowerCase();
+  if (raw === undefined || raw === '') return fallback;
+  if (['1', 'true', 'on', 'yes'].includes(raw)) return true;
+  if (['0', 'false', 'off', 'no'].includes(raw)) return false;
+  throw new ConfigError(`${name} must be true or false (1/0, on/off), got "${env[name]}"`);
+}
+
 export function brokersFromEnv(env: Env, name: string, fallback = '127.0.0.1:9092'): string[] {
   const raw = env[name] || fallback;
   const list = raw.split(',').map((b) => b.trim());

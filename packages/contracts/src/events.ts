@@ -1,6 +1,6 @@
 import { type Static, Type } from 'typebox';
 import { Compile } from 'typebox/compile';
-import { CustomerSchema, OrderLineSchema, ShippingAddressSchema } from './schemas.ts';
+import { CustomerSchema, INT32_MAX, MAX_ORDER_LINES, OrderLineSchema, ShippingAddressSchema, Text } from './schemas.ts';
 
 export const ORDER_CREATED = 'order.created';
 
@@ -12,9 +12,10 @@ export const OrderCreatedEventSchema = Type.Object({
   occurredAt: Type.String({ format: 'date-time' }),
   order: Type.Object({
     id: Type.String({ format: 'uuid' }),
-    orderNumber: Type.String({ minLength: 1 }),
-    items: Type.Array(OrderLineSchema, { minItems: 1 }),
-    totalCents: Type.Integer({ minimum: 0 }),
+    orderNumber: Text({ minLength: 1, maxLength: 64 }),
+    // The same bounds as the request and the columns (quantity ≤ MAX_QUANTITY, cents in PostgreSQL integer).
+    items: Type.Array(OrderLineSchema, { minItems: 1, maxItems: MAX_ORDER_LINES }),
+    totalCents: Type.Integer({ minimum: 0, maximum: INT32_MAX }),
     currency: Type.String({ pattern: '^[A-Z]{3}$' }),
     customer: CustomerSchema,
     shippingAddress: ShippingAddressSchema,

@@ -3,7 +3,60 @@ import { type Static, Type } from 'typebox';
 // One schema per request, response and event: the Order Service validates and documents (OpenAPI) with
 // them, the processor validates events with them, the frontend mirrors the request rules with them.
 
-const NonBlank = (maxLength: number) => Type.String({ minLength: 1, maxLength, pattern: '\\S' });
+// The text rule, for every free-text string of the contracts: no C0 control characters (U+0000–U+001F: NUL,
+// tab, newline, …), no DEL, no unpaired surrogates. PostgreSQL cannot store NUL in text or jsonb nor an unpaired
+// surrogate (jsonb: "unsupported Unicode escape sequence"), and no name or address line needs a control
+// character (the shop's form fields are single-line inputs). Two parts, because the OpenAPI document is read by
+// regex engines that cannot all name a surrogate (Rust's `regex`, in Schemathesis, refuses `\ud800`; a
+// JavaScript regex without the `u` flag — fast-json-stringify's schema check — refuses an astral range):
+// - the controls: a `pattern` every engine reads alike (explicit `\uXXXX` classes; no `\s`, no `.`);
+// - unpaired surrogates: a TypeBox refinement (`/\\p{Cs}/u`, what `String.prototype.isWellFormed` tests),
+//   checked by every TypeBox validator (Fastify's, the processor's event parser, the frontend's form) and not
+//   emitted into JSON Schema. A reader of the document that ignores it loses nothing it could generate.
+const CONTROLS = '\\u0000-\\u001f\\u007f';
+// What `String.prototype.trim` removes, minus the controls already forbidden: a field of only these is blank.
+const BLANK = '\\u0020\\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff';
+/** No control characters. */
+export const TEXT_PATTERN = `^[^${CONTROLS}]*$`;
+/** No control characters, and one character that is not blank (leading blanks, then one that is not: linear). */
+export const NON_BLANK_TEXT_PATTERN = `^[${BLANK}]*[^${CONTROLS}${BLANK}][^${CONTROLS}]*$`;
+export const TEXT_RULE_MESSAGE = 'must not contain control characters (U+0000–U+001F, U+007F) or unpaired surrogates';
+
+// With the `u` flag a pair is one code point (not a surrogate): this matches only a surrogate on its own.
+const UNPAIRED_SURROGATE = /\p{Cs}/u;
+
+type StringOptions = NonNullable<Parameters<typeof Type.String>[0]>;
+/** The text rule on a string schema: its pattern plus the well-formedness refinement. */
+export const textRule = (options: StringOptions & { pattern: string }) =>
+  Type.Refine(
+    Type.String(options),
+    (value) => !UNPAIRED_SURROGATE.test(value),
+    () => TEXT_RULE_MESSAGE,
+  );
+/** A free-text string under the text rule. */
+export const Text = (options: StringOptions = {}) => textRule({ ...options, pattern: TEXT_PATTERN });
+const NonBlank = (maxLength: number) => textRule({ minLength: 1, maxLength, pattern: NON_BLANK_TEXT_PATTERN });
+
+/** PostgreSQL `integer` (and Kafka's int32 partition numbers). */
+export const INT32_MAX = 2_147_483_647;
+/** PostgreSQL `bigint` (and Kafka's int64 offsets), as a decimal string. */
+export const INT64_MAX = '9223372036854775807';
+
+/** A regex for the decimal integers 0…max without leading zeros (so a JSON Schema can bound an int64 string). */
+export function decimalAtMostPattern(max: string): string {
+  const alternatives = ['0'];
+  if (max.length > 1) alternatives.push(max.length > 2 ? `[1-9][0-9]{0,${max.length - 2}}` : '[1-9]');
+  for (let i = 0; i < max.length; i++) {
+    const digit = Number(max[i]);
+    const lowest = i === 0 ? 1 : 0;
+    if (digit - 1 < lowest) continue;
+    const rest = max.length - i - 1;
+    const below = digit - 1 === lowest ? `${lowest}` : `[${lowest}-${digit - 1}]`;
+    alternatives.push(`${max.slice(0, i)}${below}${rest > 0 ? `[0-9]{${rest}}` : ''}`);
+  }
+  alternatives.push(max);
+  return `^(?:${[...new Set(alternatives)].join('|')})$`;
+}
 
 export const MAX_QUANTITY = 99;
 export const MAX_ORDER_LINES = 50;
@@ -18,7 +71,7 @@ export const OrderStatusSchema = Type.Union([
 export const CustomerSchema = Type.Object(
   {
     name: NonBlank(100),
-    email: Type.String({ format: 'email', maxLength: 254 }),
+    email: textRule({ format: 'email', maxLength: 254, pattern: TEXT_PATTERN }),
   },
   { additionalProperties: false },
 );
@@ -26,7 +79,7 @@ export const CustomerSchema = Type.Object(
 export const ShippingAddressSchema = Type.Object(
   {
     line1: NonBlank(200),
-    line2: Type.Optional(Type.String({ maxLength: 200 })),
+    line2: Type.Optional(Text({ maxLength: 200 })),
     city: NonBlank(100),
     postalCode: Type.String({ minLength: 1, maxLength: 20, pattern: '^[A-Za-z0-9][A-Za-z0-9 -]*$' }),
     country: Type.String({ pattern: '^[A-Z]{2}$', description: 'ISO 3166-1 alpha-2 code, e.g. DE' }),
@@ -34,7 +87,12 @@ export const ShippingAddressSchema = Type.Object(
   { additionalProperties: false },
 );
 
-export const ProductIdSchema = Type.String({ minLength: 1, maxLength: 64, pattern: '^[a-z0-9-]+$' });
+export const ProductIdSchema = Type.String({
+  minLength: 1,
+  maxLength: 64,
+  pattern: '^[a-z0-9-]+$',
+  examples: ['anvil-classic'],
+});
 
 export const OrderLineInputSchema = Type.Object(
   {
@@ -55,13 +113,14 @@ export const CreateOrderRequestSchema = Type.Object(
 export type CreateOrderRequest = Static<typeof CreateOrderRequestSchema>;
 
 const Timestamp = Type.String({ format: 'date-time' });
-const Cents = Type.Integer({ minimum: 0 });
+/** Money in cents: PostgreSQL `integer` columns. */
+const Cents = Type.Integer({ minimum: 0, maximum: INT32_MAX });
 const Currency = Type.String({ pattern: '^[A-Z]{3}$' });
 
 export const CreateOrderResponseSchema = Type.Object({
   id: Type.String({ format: 'uuid' }),
-  orderNumber: Type.String(),
-  trackingToken: Type.String(),
+  orderNumber: Text(),
+  trackingToken: Text(),
   status: OrderStatusSchema,
   totalCents: Cents,
   currency: Currency,
@@ -71,19 +130,19 @@ export type CreateOrderResponse = Static<typeof CreateOrderResponseSchema>;
 
 export const ProductSchema = Type.Object({
   id: ProductIdSchema,
-  name: Type.String(),
-  description: Type.String(),
+  name: Text(),
+  description: Text(),
   priceCents: Cents,
   currency: Currency,
-  imageUrl: Type.String(),
+  imageUrl: Text(),
 });
 export type Product = Static<typeof ProductSchema>;
 export const ProductListSchema = Type.Array(ProductSchema);
 
 export const OrderLineSchema = Type.Object({
   productId: ProductIdSchema,
-  name: Type.String(),
-  quantity: Type.Integer({ minimum: 1 }),
+  name: Text(),
+  quantity: Type.Integer({ minimum: 1, maximum: MAX_QUANTITY }),
   unitPriceCents: Cents,
 });
 export type OrderLine = Static<typeof OrderLineSchema>;
@@ -91,10 +150,15 @@ export type OrderLine = Static<typeof OrderLineSchema>;
 /** Which processor instance moved an order, and from which Kafka record. */
 export const ProcessedBySchema = Type.Object(
   {
-    instance: Type.String({ minLength: 1, maxLength: 200 }),
-    topic: Type.String({ minLength: 1, maxLength: 249 }),
-    partition: Type.Integer({ minimum: 0 }),
-    offset: Type.String({ pattern: '^[0-9]{1,20}$', description: 'Kafka offset (int64 as a string)' }),
+    instance: Text({ minLength: 1, maxLength: 200 }),
+    // Kafka's own rule for topic names.
+    topic: Type.String({ minLength: 1, maxLength: 249, pattern: '^[a-zA-Z0-9._-]+$' }),
+    // PostgreSQL `integer` / `bigint` columns (Kafka's int32 partition, int64 offset).
+    partition: Type.Integer({ minimum: 0, maximum: INT32_MAX }),
+    offset: Type.String({
+      pattern: decimalAtMostPattern(INT64_MAX),
+      description: 'Kafka offset (int64 as a decimal string, 0…9223372036854775807)',
+    }),
   },
   { additionalProperties: false },
 );
@@ -108,15 +172,15 @@ export const StatusHistoryEntrySchema = Type.Object({
 export type StatusHistoryEntry = Static<typeof StatusHistoryEntrySchema>;
 
 export const TrackingResponseSchema = Type.Object({
-  orderNumber: Type.String(),
+  orderNumber: Text(),
   status: OrderStatusSchema,
   items: Type.Array(OrderLineSchema),
   totalCents: Cents,
   currency: Currency,
   createdAt: Timestamp,
   /** Masked: the tracking page never shows the full email or address. */
-  customer: Type.Object({ name: Type.String(), email: Type.String() }),
-  shipTo: Type.Object({ city: Type.String(), country: Type.String() }),
+  customer: Type.Object({ name: Text(), email: Text() }),
+  shipTo: Type.Object({ city: Text(), country: Text() }),
   history: Type.Array(StatusHistoryEntrySchema),
 });
 export type TrackingResponse = Static<typeof TrackingResponseSchema>;
@@ -131,7 +195,7 @@ export const StatusUpdateRequestSchema = Type.Object(
 export type StatusUpdateRequest = Static<typeof StatusUpdateRequestSchema>;
 
 export const StatusUpdateResponseSchema = Type.Object({
-  id: Type.String(),
+  id: Type.String({ format: 'uuid' }),
   status: OrderStatusSchema,
   /** false when the transition had already been recorded (a redelivered message): nothing changed. */
   applied: Type.Boolean(),
@@ -139,8 +203,8 @@ export const StatusUpdateResponseSchema = Type.Object({
 export type StatusUpdateResponse = Static<typeof StatusUpdateResponseSchema>;
 
 export const InternalOrderSchema = Type.Object({
-  id: Type.String(),
-  orderNumber: Type.String(),
+  id: Type.String({ format: 'uuid' }),
+  orderNumber: Text(),
   status: OrderStatusSchema,
   items: Type.Array(OrderLineSchema),
   totalCents: Cents,
@@ -154,11 +218,11 @@ export type InternalOrder = Static<typeof InternalOrderSchema>;
 
 /** RFC 9457 problem details; `errors` points at the request fields that were wrong. */
 export const ProblemSchema = Type.Object({
-  type: Type.Optional(Type.String()),
-  title: Type.String(),
-  status: Type.Integer(),
-  detail: Type.Optional(Type.String()),
-  errors: Type.Optional(Type.Array(Type.Object({ field: Type.String(), message: Type.String() }))),
+  type: Type.Optional(Text()),
+  title: Text(),
+  status: Type.Integer({ minimum: 400, maximum: 599 }),
+  detail: Type.Optional(Text()),
+  errors: Type.Optional(Type.Array(Type.Object({ field: Text(), message: Text() }))),
 });
 export type Problem = Static<typeof ProblemSchema>;
 export type Customer = Static<typeof CustomerSchema>;

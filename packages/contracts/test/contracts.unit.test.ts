@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { orderCreatedEvent } from '../../../tests/support/orders.ts';
 import {
+  decimalAtMostPattern,
+  INT32_MAX,
+  INT64_MAX,
   isLegalTransition,
   maskEmail,
   nextStatus,
@@ -45,5 +48,55 @@ describe('maskEmail', () => {
   it('keeps the first letter and the domain only', () => {
     expect(maskEmail('demo@metalbear.com')).toBe('d***@metalbear.com');
     expect(maskEmail('nonsense')).toBe('***');
+  });
+});
+
+describe('bounds of the event and the text rule (issue 10)', () => {
+  /** The event with the value at `pointer` replaced. */
+  const mutated = (pointer: string, value: unknown) => {
+    const copy = structuredClone(event) as unknown as Record<string, unknown>;
+    const keys = pointer.split('/').slice(1);
+    const last = keys.pop() as string;
+    let target = copy;
+    for (const key of keys) target = target[key] as Record<string, unknown>;
+    target[last] = value;
+    return parseOrderCreatedEvent(JSON.stringify(copy));
+  };
+
+  it.each([
+    ['a quantity above the maximum', '/order/items/0/quantity', 100],
+    ['cents beyond integer', '/order/totalCents', INT32_MAX + 1],
+    ['a unit price beyond integer', '/order/items/0/unitPriceCents', 2 ** 40],
+    ['NUL in a name', '/order/customer/name', 'A\u0000'],
+    ['a lone surrogate in a line name', '/order/items/0/name', 'x\ud800'],
+    ['a newline in the order number', '/order/orderNumber', 'MM-1\n'],
+  ])('refuses %s, naming the field', (_what, pointer, value) => {
+    const result = mutated(pointer, value);
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.error).toContain(pointer);
+  });
+
+  it('decimalAtMostPattern accepts exactly 0…max without leading zeros', () => {
+    const pattern = new RegExp(decimalAtMostPattern(INT64_MAX), 'u');
+    const max = BigInt(INT64_MAX);
+    let seed = 42;
+    const random = () => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed;
+    };
+    const samples = ['0', '1', '9', '10', INT64_MAX, (max + 1n).toString(), (max - 1n).toString(), '9'.repeat(19)];
+    for (let i = 0; i < 2000; i++) {
+      const digits = 1 + (random() % 20);
+      samples.push(Array.from({ length: digits }, (_, d) => (d === 0 ? 1 + (random() % 9) : random() % 10)).join(''));
+      // Near the edge: the max with one digit changed.
+      const at = random() % 19;
+      samples.push(INT64_MAX.slice(0, at) + String(random() % 10) + INT64_MAX.slice(at + 1));
+    }
+    for (const sample of samples) {
+      const expected = !/^0\d/.test(sample) && BigInt(sample) <= max;
+      expect(pattern.test(sample), sample).toBe(expected);
+    }
+    expect(pattern.test('007')).toBe(false);
+    expect(pattern.test('-1')).toBe(false);
   });
 });

@@ -6,7 +6,9 @@ import { type CreateOrderDeps, createOrderHandler } from './handlers/create-orde
 import { type IdSource, randomIds } from './handlers/ids.ts';
 import { getOrderHandler, updateOrderStatusHandler } from './handlers/order-status.ts';
 import { trackOrderHandler } from './handlers/track-order.ts';
-import { problemErrorHandler, problemNotFoundHandler } from './problems.ts';
+import { publicDocument } from './openapi.ts';
+import { problemErrorHandler, problemNotFoundHandler, RouteMethods } from './problems.ts';
+import { limitOrderCreation } from './rate-limit.ts';
 import { healthRoutes, type Readiness } from './routes/health.ts';
 import { internalRoutes } from './routes/internal.ts';
 import { publicRoutes } from './routes/public.ts';
@@ -20,6 +22,12 @@ export interface AppDeps {
   readiness: Readiness;
   ids?: IdSource;
   logger?: FastifyServerOptions['logger'] | FastifyBaseLogger;
+  /** Orders one client may place per minute; 0 or unset: no limit. */
+  orderRateLimitPerMinute?: number;
+  /** Proxies in front whose X-Forwarded-For is trusted (0: none). */
+  trustProxyHops?: number;
+  /** Serve Swagger UI at /api/docs. */
+  apiDocs?: boolean;
 }
 
 /** The Order Service as a Fastify app, without a port: main.ts listens, tests use `app.inject`. */
@@ -29,6 +37,8 @@ export async function buildApp(deps: AppDeps) {
       ? { loggerInstance: deps.logger }
       : { logger: deps.logger ?? false }),
     bodyLimit: 32 * 1024,
+    // The client is the address `trustProxyHops` proxies back (what proxy-addr does for a number of hops).
+    trustProxy: (_address: string, hop: number) => hop < (deps.trustProxyHops ?? 0),
     // Per-request lines would drown the pipeline's story (and the probes poll); handlers log what matters.
     logController: new LogController({ disableRequestLogging: true }),
     // One engine validates at every boundary: the TypeBox schemas from packages/contracts.
@@ -36,8 +46,11 @@ export async function buildApp(deps: AppDeps) {
   app.setValidatorCompiler(TypeBoxValidatorCompiler);
   // JSON only: anything else is a 415, not a body that fails validation.
   app.removeContentTypeParser('text/plain');
-  app.setErrorHandler(problemErrorHandler);
-  app.setNotFoundHandler(problemNotFoundHandler);
+  // A known path with another method: 405 with Allow (the routes are collected as they are registered).
+  const routes = new RouteMethods();
+  app.addHook('onRoute', (route) => routes.add(route));
+  app.setErrorHandler(problemErrorHandler(routes));
+  app.setNotFoundHandler(problemNotFoundHandler(routes));
 
   await app.register(swagger, {
     openapi: {
@@ -51,8 +64,12 @@ export async function buildApp(deps: AppDeps) {
       },
     },
   });
-  await app.register(swaggerUi, { routePrefix: '/api/docs' });
-  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  if (deps.apiDocs) {
+    await app.register(swaggerUi, { routePrefix: '/api/docs', transformSpecification: (doc) => publicDocument(doc) });
+  }
+  app.get('/api/openapi.json', { schema: { hide: true } }, async () => publicDocument(app.swagger()));
+  // Before the routes: the limiter attaches itself to the routes registered after it.
+  await limitOrderCreation(app, deps.orderRateLimitPerMinute ?? 0);
 
   await app.register(healthRoutes, { readiness: deps.readiness });
   await app.register(publicRoutes, {
@@ -71,6 +88,7 @@ export async function buildApp(deps: AppDeps) {
     serviceToken: deps.serviceToken,
     updateOrderStatus: updateOrderStatusHandler(deps.store),
     getOrder: getOrderHandler(deps.store),
+    document: () => app.swagger(),
   });
   return app;
 }

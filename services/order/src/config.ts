@@ -1,4 +1,5 @@
 import {
+  boolFromEnv as bool,
   brokersFromEnv,
   ConfigError,
   type Env,
@@ -19,6 +20,12 @@ export interface OrderServiceConfig {
   publishWaitMs: number;
   /** Safety-net poll of the outbox (rows left by a crash or written by another instance). */
   outboxPollMs: number;
+  /** Orders a client may place per minute (0: no limit). */
+  orderRateLimitPerMinute: number;
+  /** Proxies in front of the service whose X-Forwarded-For is trusted (the client IP for rate limiting). */
+  trustProxyHops: number;
+  /** Serve Swagger UI at /api/docs. */
+  apiDocs: boolean;
   /** Published outbox rows are deleted after this long (kept a while to look into, and for replays). */
   outboxRetentionMs: number;
   logLevel: string;
@@ -40,6 +47,9 @@ export function readConfig(env: Env = process.env): OrderServiceConfig {
     publishWaitMs: int(env, 'PUBLISH_WAIT_MS', 1000, 0, 60_000),
     outboxPollMs: int(env, 'OUTBOX_POLL_MS', 1000, 10, 600_000),
     outboxRetentionMs: int(env, 'OUTBOX_RETENTION_HOURS', 168, 1, 87_600) * 3_600_000,
+    orderRateLimitPerMinute: int(env, 'ORDER_RATE_LIMIT_PER_MINUTE', 0, 0, 1_000_000),
+    trustProxyHops: int(env, 'TRUST_PROXY_HOPS', 0, 0, 10),
+    apiDocs: bool(env, 'API_DOCS', false),
     logLevel: env.LOG_LEVEL || 'info',
   };
 }

@@ -43,6 +43,9 @@ export async function createOrderService(config: OrderServiceConfig, log: Fastif
     topic: config.kafkaTopic,
     serviceToken: config.serviceToken,
     logger: log,
+    orderRateLimitPerMinute: config.orderRateLimitPerMinute,
+    trustProxyHops: config.trustProxyHops,
+    apiDocs: config.apiDocs,
     producer: { publishOrderCreated: (event) => relay.publishSoon(event.eventId, config.publishWaitMs) },
     readiness: async () => {
       const [outbox, kafka] = await Promise.allSettled([

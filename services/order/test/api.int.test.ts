@@ -68,11 +68,29 @@ describe('health and documentation', () => {
     expect(body.required).toEqual(['customer', 'shippingAddress', 'items']);
     expect(body.properties.items.maxItems).toBe(50);
     expect(Object.keys(spec.paths)).toEqual(
-      expect.arrayContaining(['/api/products', '/api/orders/track/{trackingToken}', '/internal/orders/{id}/status']),
+      expect.arrayContaining(['/api/products', '/api/orders/track/{trackingToken}']),
     );
-    const docs = await service.app.inject('/api/docs/');
-    expect(docs.statusCode).toBe(200);
-    expect(docs.headers['content-type']).toContain('text/html');
+    // The internal API is not in the public document; the whole one needs the service token.
+    expect(Object.keys(spec.paths).filter((p) => p.startsWith('/internal'))).toEqual([]);
+    expect(JSON.stringify(spec)).not.toContain('serviceToken');
+    expect((await service.app.inject('/internal/openapi.json')).statusCode).toBe(401);
+    const whole = (await service.app.inject({ url: '/internal/openapi.json', headers: serviceAuth })).json();
+    expect(Object.keys(whole.paths)).toContain('/internal/orders/{id}/status');
+    // Swagger UI only when enabled (API_DOCS; npm start turns it on).
+    expect((await service.app.inject('/api/docs/')).statusCode).toBe(404);
+  });
+
+  it('serves Swagger UI with the public document when API_DOCS is on', async () => {
+    const withDocs = await buildOrderService(databaseUrl, topic, undefined, { API_DOCS: 'on' });
+    try {
+      const docs = await withDocs.app.inject('/api/docs/');
+      expect(docs.statusCode).toBe(200);
+      expect(docs.headers['content-type']).toContain('text/html');
+      const shown = (await withDocs.app.inject('/api/docs/json')).json();
+      expect(Object.keys(shown.paths).filter((p: string) => p.startsWith('/internal'))).toEqual([]);
+    } finally {
+      await withDocs.close();
+    }
   });
 });
 

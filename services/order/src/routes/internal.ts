@@ -1,17 +1,15 @@
 import { timingSafeEqual } from 'node:crypto';
 import { type FastifyPluginAsyncTypebox, Type } from '@fastify/type-provider-typebox';
-import {
-  InternalOrderSchema,
-  ProblemSchema,
-  StatusUpdateRequestSchema,
-  StatusUpdateResponseSchema,
-} from '@metalmart/contracts';
+import { InternalOrderSchema, StatusUpdateRequestSchema, StatusUpdateResponseSchema } from '@metalmart/contracts';
 import type { getOrderHandler, updateOrderStatusHandler } from '../handlers/order-status.ts';
+import { PROBLEM_MEDIA_TYPE, problemResponses } from '../problems.ts';
 
 export interface InternalRoutesOptions {
   serviceToken: string;
   updateOrderStatus: ReturnType<typeof updateOrderStatusHandler>;
   getOrder: ReturnType<typeof getOrderHandler>;
+  /** The whole OpenAPI document, internal API included (the public one leaves it out). */
+  document: () => unknown;
 }
 
 function bearerMatches(header: string | undefined, token: string): boolean {
@@ -21,7 +19,6 @@ function bearerMatches(header: string | undefined, token: string): boolean {
 }
 
 const OrderIdParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
-const problems = { 400: ProblemSchema, 401: ProblemSchema, 404: ProblemSchema, 409: ProblemSchema };
 
 /** Service-to-service endpoints: every request needs `Authorization: Bearer <ORDER_SERVICE_TOKEN>`. */
 export const internalRoutes: FastifyPluginAsyncTypebox<InternalRoutesOptions> = async (app, opts) => {
@@ -31,10 +28,12 @@ export const internalRoutes: FastifyPluginAsyncTypebox<InternalRoutesOptions> = 
       return reply
         .status(401)
         .header('www-authenticate', 'Bearer')
-        .type('application/problem+json')
+        .type(PROBLEM_MEDIA_TYPE)
         .send({ title: 'Unauthorized', status: 401, detail: 'a valid service token is required' });
     }
   });
+
+  app.get('/openapi.json', { schema: { hide: true } }, async () => opts.document());
 
   app.put(
     '/orders/:id/status',
@@ -42,10 +41,11 @@ export const internalRoutes: FastifyPluginAsyncTypebox<InternalRoutesOptions> = 
       schema: {
         tags: ['internal'],
         summary: 'Move an order one legal step (processor only)',
+        operationId: 'updateOrderStatus',
         security: [{ serviceToken: [] }],
         params: OrderIdParams,
         body: StatusUpdateRequestSchema,
-        response: { 200: StatusUpdateResponseSchema, ...problems },
+        response: { 200: StatusUpdateResponseSchema, ...problemResponses(400, 401, 404, 409, 413, 415, 503) },
       },
     },
     (request) => opts.updateOrderStatus(request.params.id, request.body),
@@ -57,9 +57,10 @@ export const internalRoutes: FastifyPluginAsyncTypebox<InternalRoutesOptions> = 
       schema: {
         tags: ['internal'],
         summary: 'An order with full details (operators and tests)',
+        operationId: 'getOrder',
         security: [{ serviceToken: [] }],
         params: OrderIdParams,
-        response: { 200: InternalOrderSchema, ...problems },
+        response: { 200: InternalOrderSchema, ...problemResponses(400, 401, 404, 503) },
       },
     },
     (request) => opts.getOrder(request.params.id),

@@ -5,12 +5,13 @@ import { type FastifyPluginAsyncTypebox, Type } from '@fastify/type-provider-typ
 import {
   CreateOrderRequestSchema,
   CreateOrderResponseSchema,
-  ProblemSchema,
   ProductListSchema,
+  Text,
   TrackingResponseSchema,
 } from '@metalmart/contracts';
 import type { createOrderHandler } from '../handlers/create-order.ts';
 import type { trackOrderHandler } from '../handlers/track-order.ts';
+import { problemResponses } from '../problems.ts';
 import type { OrderStore } from '../store/types.ts';
 
 export interface PublicRoutesOptions {
@@ -19,20 +20,18 @@ export interface PublicRoutesOptions {
   trackOrder: ReturnType<typeof trackOrderHandler>;
 }
 
-const problems = {
-  400: ProblemSchema,
-  404: ProblemSchema,
-  409: ProblemSchema,
-  413: ProblemSchema,
-  415: ProblemSchema,
-  422: ProblemSchema,
-};
 const imagesDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'public', 'images');
 
 export const publicRoutes: FastifyPluginAsyncTypebox<PublicRoutesOptions> = async (app, opts) => {
   app.get(
     '/products',
-    { schema: { tags: ['catalog'], summary: 'The catalog', response: { 200: ProductListSchema } } },
+    {
+      schema: {
+        tags: ['catalog'],
+        summary: 'The catalog',
+        response: { 200: ProductListSchema, ...problemResponses(503) },
+      },
+    },
     () => opts.listProducts(),
   );
 
@@ -42,6 +41,7 @@ export const publicRoutes: FastifyPluginAsyncTypebox<PublicRoutesOptions> = asyn
       schema: {
         tags: ['orders'],
         summary: 'Place an order (prices come from the catalog)',
+        operationId: 'createOrder',
         body: CreateOrderRequestSchema,
         headers: Type.Object({
           'idempotency-key': Type.Optional(
@@ -53,7 +53,14 @@ export const publicRoutes: FastifyPluginAsyncTypebox<PublicRoutesOptions> = asyn
             }),
           ),
         }),
-        response: { 201: CreateOrderResponseSchema, ...problems },
+        response: { 201: CreateOrderResponseSchema, ...problemResponses(400, 409, 413, 415, 422, 429, 503) },
+      },
+      // Where a new order leads (an OpenAPI link: documentation, and Schemathesis' stateful phase follows it). Only
+      // to a public operation: the public document leaves the internal ones out.
+      links: {
+        201: {
+          trackOrder: { operationId: 'trackOrder', parameters: { trackingToken: '$response.body#/trackingToken' } },
+        },
       },
     },
     async (request, reply) => {
@@ -71,10 +78,11 @@ export const publicRoutes: FastifyPluginAsyncTypebox<PublicRoutesOptions> = asyn
       schema: {
         tags: ['orders'],
         summary: 'Track an order (masked customer data)',
+        operationId: 'trackOrder',
         params: Type.Object({
           trackingToken: Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' }),
         }),
-        response: { 200: TrackingResponseSchema, ...problems },
+        response: { 200: TrackingResponseSchema, ...problemResponses(400, 404, 503) },
       },
     },
     (request) => opts.trackOrder(request.params.trackingToken),
@@ -87,7 +95,7 @@ export const publicRoutes: FastifyPluginAsyncTypebox<PublicRoutesOptions> = asyn
   );
   app.get(
     '/images/:file',
-    { schema: { hide: true, params: Type.Object({ file: Type.String({ maxLength: 100 }) }) } },
+    { schema: { hide: true, params: Type.Object({ file: Text({ maxLength: 100 }) }) } },
     async (request, reply) => {
       const image = images.get(request.params.file);
       if (!image) return reply.callNotFound();
