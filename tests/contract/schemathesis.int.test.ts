@@ -1,53 +1,20 @@
 // Schemathesis (the OpenAPI fuzzer, from PyPI) against a real Order Service (child process, real PostgreSQL and
 // Kafka): every operation of the whole document, positive and negative data, every check, 0 failures.
 // It runs from a Python virtual environment under the data dir, made on first use and kept (stamped by version).
-import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { readStackSettings, repoRoot } from '../../dev/src/settings.ts';
+import { repoRoot } from '../../dev/src/settings.ts';
 import { createTestDatabase, createTestTopic, kafkaBrokers } from '../support/infra.ts';
 import { type ServiceProcess, startOrderService, testToken } from '../support/processes.ts';
+import { pythonVenv, runCommand } from '../support/python.ts';
 
 /** The one pin of the fuzzer's version. */
 const SCHEMATHESIS_VERSION = '4.32.5';
 /** Test cases per operation and phase: the whole run takes well under a minute on two idle cores. */
 const MAX_EXAMPLES = 50;
 
-const venv = join(readStackSettings().dataDir, `schemathesis-${SCHEMATHESIS_VERSION}`);
-const stamp = join(venv, '.installed');
-
-function run(command: string, args: string[], options: { cwd?: string } = {}) {
-  return new Promise<{ code: number | null; output: string }>((resolve, reject) => {
-    const child = spawn(command, args, {
-      cwd: options.cwd ?? repoRoot,
-      env: { ...process.env, NO_COLOR: '1', PIP_DISABLE_PIP_VERSION_CHECK: '1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout.on('data', (chunk) => {
-      output += chunk;
-    });
-    child.stderr.on('data', (chunk) => {
-      output += chunk;
-    });
-    child.once('error', reject);
-    child.once('exit', (code) => resolve({ code, output }));
-  });
-}
-
 async function ensureSchemathesis(): Promise<string> {
-  const binary = join(venv, 'bin', 'schemathesis');
-  if (existsSync(stamp) && readFileSync(stamp, 'utf8').trim() === SCHEMATHESIS_VERSION) return binary;
-  rmSync(venv, { recursive: true, force: true });
-  console.log(`[schemathesis] creating ${venv} (python3 -m venv, pip install schemathesis==${SCHEMATHESIS_VERSION})`);
-  const made = await run('python3', ['-m', 'venv', venv]);
-  if (made.code !== 0)
-    throw new Error(`python3 -m venv ${venv} failed (needs Python ≥ 3.10 with venv):\n${made.output}`);
-  const pip = await run(join(venv, 'bin', 'pip'), ['install', '--quiet', `schemathesis==${SCHEMATHESIS_VERSION}`]);
-  if (pip.code !== 0) throw new Error(`pip install schemathesis==${SCHEMATHESIS_VERSION} failed:\n${pip.output}`);
-  writeFileSync(stamp, `${SCHEMATHESIS_VERSION}\n`);
-  return binary;
+  return join(await pythonVenv('schemathesis', SCHEMATHESIS_VERSION), 'bin', 'schemathesis');
 }
 
 /** From the first section header on: the failures with their curl reproductions, the summary and the seed. */
@@ -73,7 +40,7 @@ beforeAll(async () => {
 afterAll(() => service?.stop());
 
 async function fuzz(document: string, options: { maxExamples: number; headers: string[] }) {
-  const { code, output } = await run(
+  const { code, output } = await runCommand(
     schemathesis,
     [
       '--config-file',
@@ -96,7 +63,7 @@ async function fuzz(document: string, options: { maxExamples: number; headers: s
       process.env.SCHEMATHESIS_SEED ?? '20261201',
       '--no-color',
     ],
-    { cwd: venv },
+    { cwd: join(schemathesis, '..', '..') }, // its working files (.hypothesis) stay in the venv
   );
   const summary = summaryOf(output);
   console.log(`[schemathesis ${SCHEMATHESIS_VERSION} on ${document}]\n${summary}`);

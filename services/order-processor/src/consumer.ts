@@ -3,6 +3,7 @@ import { BACKOFFS, backoffDelay, parseOrderCreatedEvent } from '@metalmart/contr
 import type { DeadLetterPublisher } from './dead-letter.ts';
 import { failureCode, PoisonMessageError } from './errors.ts';
 import type { Delivery, DeliveryStream, GroupMember } from './kafka.ts';
+import { type ProcessorObserver, quietObserver } from './metrics.ts';
 import { OffsetTracker, type Ticket } from './offset-tracker.ts';
 import type { OrderWorkflow } from './workflow.ts';
 
@@ -25,6 +26,7 @@ export interface OrderConsumerDeps {
   commitIntervalMs?: number;
   /** Injected so unit tests run without waiting. */
   wait?: (ms: number, signal: AbortSignal) => Promise<void>;
+  observer?: ProcessorObserver;
 }
 
 const partitionKey = (topic: string, partition: number) => `${topic}:${partition}`;
@@ -36,6 +38,7 @@ const partitionKey = (topic: string, partition: number) => `${topic}:${partition
 export class OrderConsumer {
   readonly #deps: OrderConsumerDeps;
   readonly #wait: (ms: number, signal: AbortSignal) => Promise<void>;
+  readonly #observer: ProcessorObserver;
   readonly #tracker = new OffsetTracker();
   readonly #inFlight = new Set<Promise<void>>();
   readonly #abort = new AbortController(); // aborts in-flight orders (after the grace period)
@@ -51,6 +54,7 @@ export class OrderConsumer {
   constructor(deps: OrderConsumerDeps) {
     this.#deps = deps;
     this.#wait = deps.wait ?? ((ms, signal) => sleep(ms, undefined, { signal }));
+    this.#observer = deps.observer ?? quietObserver;
   }
 
   get inFlight(): number {
@@ -70,6 +74,7 @@ export class OrderConsumer {
   start(): void {
     this.#deps.member.onAssignment(({ generation, partitions }) => {
       this.stats.rebalances += 1;
+      this.#observer.rebalanced();
       this.#tracker.assign(
         partitions.map((p) => partitionKey(p.topic, p.partition)),
         generation,
@@ -107,6 +112,7 @@ export class OrderConsumer {
       const ticket = this.#tracker.start(partitionKey(topic, partition), offset, delivery.generation);
       if (typeof ticket === 'string') {
         this.stats.fenced += 1; // not ours any more, fetched for an old assignment, or already handled here
+        this.#observer.fenced(ticket);
         continue;
       }
       this.#deps.log.info({ topic, partition, offset: offset.toString(), key }, 'Received message');
@@ -133,6 +139,7 @@ export class OrderConsumer {
         if (!parsed.ok) throw new PoisonMessageError(parsed.error);
         await this.#deps.processOrder(parsed.value, source, signal);
         this.stats.completed += 1;
+        this.#observer.completed();
         this.#tracker.finish(ticket);
         return;
       } catch (error) {
@@ -142,10 +149,14 @@ export class OrderConsumer {
         if (code === 'FAILED') failed += 1;
         if (code === 'POISON' || failed >= this.#deps.maxAttempts) {
           const reason = code === 'POISON' ? `${code}: ${message}` : `FAILED ${failed} times, last: ${message}`;
-          if (await this.#deadLetter(delivery, reason)) this.#tracker.finish(ticket);
+          if (await this.#deadLetter(delivery, reason)) {
+            this.#observer.deadLettered(code === 'POISON' ? 'poison' : 'exhausted');
+            this.#tracker.finish(ticket);
+          }
           return;
         }
         this.stats.retries += 1;
+        this.#observer.retried(code);
         const delay = backoffDelay(attempt, BACKOFFS.order);
         // Not a bad message: keep it (the workflow resumes from the order's current status).
         this.#deps.log.warn({ ...where, code, attempt, failed, delay }, `order handling failed (${message}); retrying`);

@@ -30,6 +30,8 @@ export interface GroupMember {
   onAssignment(listener: (assignment: Assignment) => void): void;
   readonly joined: boolean;
   assignment(): Assignment;
+  /** Per partition of `topic`: records after the group's committed offset (asked of Kafka now). */
+  lag(topic: string): Promise<{ topic: string; partition: number; lag: number }[]>;
   /** Leaves the group, so the partitions move to the other members at once. */
   close(): Promise<void>;
 }
@@ -104,6 +106,16 @@ export function createKafkaGroupMember(opts: KafkaMemberOptions): GroupMember {
       return consumer.memberId !== null && consumer.assignments !== null;
     },
     assignment,
+    async lag(topic) {
+      const ends = (await consumer.listOffsets({ topics: [topic] })).get(topic) ?? [];
+      const partitions = ends.map((_, partition) => partition);
+      const committed = (await consumer.listCommittedOffsets({ topics: [{ topic, partitions }] })).get(topic) ?? [];
+      // No commit yet (-1): the group would start from the beginning, so everything is lag.
+      return ends.map((end, partition) => {
+        const at = committed[partition] ?? -1n;
+        return { topic, partition, lag: Number(end - (at < 0n ? 0n : at)) };
+      });
+    },
     close: () => consumer.close(true),
   };
 }

@@ -3,6 +3,7 @@ import { type Logger, OrderConsumer } from './consumer.ts';
 import { createKafkaDeadLetterPublisher } from './dead-letter.ts';
 import { buildHealthServer } from './health.ts';
 import { createKafkaGroupMember } from './kafka.ts';
+import { createProcessorMetrics } from './metrics.ts';
 import { createHttpOrderServiceClient } from './order-service-client.ts';
 import { createOrderWorkflow } from './workflow.ts';
 
@@ -29,7 +30,11 @@ export async function createProcessor(config: ProcessorConfig, log: Logger & { d
     baseUrl: config.orderServiceUrl,
     token: config.orderServiceToken,
   });
-  const consumer = new OrderConsumer({
+  const metrics = createProcessorMetrics({
+    lag: () => member.lag(config.topic),
+    inFlight: () => consumer.inFlight,
+  });
+  const consumer: OrderConsumer = new OrderConsumer({
     member,
     topic: config.topic,
     concurrency: config.concurrency,
@@ -37,14 +42,16 @@ export async function createProcessor(config: ProcessorConfig, log: Logger & { d
     maxAttempts: config.maxAttempts,
     deadLetters,
     log,
+    observer: metrics.observer,
     processOrder: createOrderWorkflow({
       orderService,
       stageDelayMs: config.stageDelayMs,
       instance: config.instance,
       log,
+      onStage: metrics.observer.stage,
     }),
   });
-  const health = buildHealthServer(consumer, () => ({
+  const health = buildHealthServer(consumer, metrics.registry, () => ({
     instance: config.instance,
     topic: config.topic,
     groupId: config.groupId,

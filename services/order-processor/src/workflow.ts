@@ -10,6 +10,8 @@ export interface WorkflowDeps {
   log: { info(obj: object, msg: string): void };
   /** Injected so unit tests run without waiting. */
   wait?: (ms: number, signal: AbortSignal) => Promise<void>;
+  /** Told how long each stage took (delay + transition), for metrics. */
+  onStage?: (status: string, seconds: number) => void;
 }
 
 export interface RecordSource {
@@ -39,12 +41,14 @@ export function createOrderWorkflow(deps: WorkflowDeps): OrderWorkflow {
     };
     let current: OrderStatus = (await deps.orderService.getOrder(orderId)).status;
     for (let next = nextStatus(current); next !== undefined; next = nextStatus(current)) {
+      const started = performance.now();
       await wait(deps.stageDelayMs, signal);
       const status = next as Exclude<OrderStatus, 'pending'>;
       try {
         const result = await deps.orderService.updateOrderStatus(orderId, status, processedBy);
         current = result.applied ? status : result.status;
         deps.log.info({ orderId, status, applied: result.applied }, 'order status updated');
+        deps.onStage?.(status, (performance.now() - started) / 1000);
       } catch (error) {
         if (!(error instanceof TransitionConflictError)) throw error;
         // Someone else (a redelivery elsewhere) moved it meanwhile: continue from where it really is.

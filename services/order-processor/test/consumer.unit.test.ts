@@ -50,6 +50,7 @@ function fakeMember() {
       return current.generation > 0;
     },
     assignment: () => current,
+    lag: async () => [],
     close: async () => {},
   };
   return {

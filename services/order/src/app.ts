@@ -6,6 +6,7 @@ import { type CreateOrderDeps, createOrderHandler } from './handlers/create-orde
 import { type IdSource, randomIds } from './handlers/ids.ts';
 import { getOrderHandler, updateOrderStatusHandler } from './handlers/order-status.ts';
 import { trackOrderHandler } from './handlers/track-order.ts';
+import type { OrderServiceMetrics } from './metrics.ts';
 import { publicDocument } from './openapi.ts';
 import { problemErrorHandler, problemNotFoundHandler, RouteMethods } from './problems.ts';
 import { limitOrderCreation } from './rate-limit.ts';
@@ -28,6 +29,8 @@ export interface AppDeps {
   trustProxyHops?: number;
   /** Serve Swagger UI at /api/docs. */
   apiDocs?: boolean;
+  /** Prometheus metrics, served at /metrics (not under /api: the frontend's proxy does not expose them). */
+  metrics?: OrderServiceMetrics;
 }
 
 /** The Order Service as a Fastify app, without a port: main.ts listens, tests use `app.inject`. */
@@ -72,6 +75,15 @@ export async function buildApp(deps: AppDeps) {
   await limitOrderCreation(app, deps.orderRateLimitPerMinute ?? 0);
 
   await app.register(healthRoutes, { readiness: deps.readiness });
+  const metrics = deps.metrics;
+  if (metrics) {
+    app.get('/metrics', { schema: { hide: true } }, async (_request, reply) =>
+      reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()),
+    );
+    app.addHook('onResponse', async (request, reply) => {
+      if (request.method === 'POST' && request.routeOptions.url === '/api/orders') metrics.order(reply.statusCode);
+    });
+  }
   await app.register(publicRoutes, {
     prefix: '/api',
     listProducts: () => deps.store.listProducts(),

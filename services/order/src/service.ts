@@ -3,6 +3,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import { buildApp } from './app.ts';
 import type { OrderServiceConfig } from './config.ts';
 import { createKafkaEventProducer } from './kafka/producer.ts';
+import { createOrderServiceMetrics } from './metrics.ts';
 import { outboxBacklog } from './outbox/backlog.ts';
 import { startOutboxPruner } from './outbox/pruner.ts';
 import { OutboxRelay } from './outbox/relay.ts';
@@ -36,7 +37,8 @@ export async function createOrderService(config: OrderServiceConfig, log: Fastif
   );
   await migrateWhenReachable(config.databaseUrl, log);
   const producer = createKafkaEventProducer(config.kafkaBrokers);
-  const relay = new OutboxRelay({ pool, producer, log, pollIntervalMs: config.outboxPollMs });
+  const metrics = createOrderServiceMetrics({ backlog: () => outboxBacklog(pool) });
+  const relay = new OutboxRelay({ pool, producer, log, pollIntervalMs: config.outboxPollMs, observer: metrics });
   const store = withCatalogCache(createPostgresOrderStore(pool), 30_000);
   const app = await buildApp({
     store,
@@ -46,6 +48,7 @@ export async function createOrderService(config: OrderServiceConfig, log: Fastif
     orderRateLimitPerMinute: config.orderRateLimitPerMinute,
     trustProxyHops: config.trustProxyHops,
     apiDocs: config.apiDocs,
+    metrics,
     producer: { publishOrderCreated: (event) => relay.publishSoon(event.eventId, config.publishWaitMs) },
     readiness: async () => {
       const [outbox, kafka] = await Promise.allSettled([

@@ -11,12 +11,17 @@ export interface OutboxRelayOptions {
   /** Safety-net poll for rows nobody woke us for (a crash, another instance's rows). */
   pollIntervalMs: number;
   batchSize?: number;
+  /** Told about every acknowledged batch and failed send (metrics). */
+  observer?: {
+    published(createdAt: Date[], resent: number): void;
+    failedSend(): void;
+  };
 }
 
 // The oldest unpublished rows, skipping rows another relay holds, and never a row whose key has an older
 // unpublished row (so two instances cannot reorder one order's events).
 const CLAIM = `
-SELECT o.id, o.event_id AS "eventId", o.topic, o.message_key AS key, o.payload, o.headers, o.attempts
+SELECT o.id, o.event_id AS "eventId", o.topic, o.message_key AS key, o.payload, o.headers, o.attempts, o.created_at AS "createdAt"
   FROM outbox o
  WHERE o.published_at IS NULL
    AND NOT EXISTS (SELECT 1 FROM outbox older
@@ -41,7 +46,7 @@ export class OutboxRelay {
   readonly stats = { published: 0, resent: 0, sendAttempts: 0, failedSends: 0 };
 
   constructor(opts: OutboxRelayOptions) {
-    this.#opts = { batchSize: 500, ...opts };
+    this.#opts = { batchSize: 500, observer: { published() {}, failedSend() {} }, ...opts };
   }
 
   start(): void {
@@ -119,11 +124,15 @@ export class OutboxRelay {
   /** Claims a batch, sends it, marks it published (or records the failure), in one transaction. */
   async drainOnce(): Promise<number> {
     const client = await this.#opts.pool.connect();
-    let rows: (OutboxMessage & { id: string; attempts: number })[] = [];
+    let rows: (OutboxMessage & { id: string; attempts: number; createdAt: Date })[] = [];
     let sendError: unknown;
     try {
       await client.query('BEGIN');
-      rows = (await client.query<OutboxMessage & { id: string; attempts: number }>(CLAIM, [this.#opts.batchSize])).rows;
+      rows = (
+        await client.query<OutboxMessage & { id: string; attempts: number; createdAt: Date }>(CLAIM, [
+          this.#opts.batchSize,
+        ])
+      ).rows;
       const ids = rows.map((r) => r.id);
       if (rows.length > 0) {
         try {
@@ -133,6 +142,7 @@ export class OutboxRelay {
         } catch (error) {
           sendError = error;
           this.stats.failedSends += 1;
+          this.#opts.observer.failedSend();
           await client.query(
             'UPDATE outbox SET attempts = attempts + 1, last_error = $2 WHERE id = ANY($1::bigint[])',
             [ids, String((error as Error).message ?? error).slice(0, 500)],
@@ -149,6 +159,11 @@ export class OutboxRelay {
     if (sendError) throw sendError;
     const resent = rows.filter((r) => r.attempts > 0).length;
     this.stats.published += rows.length;
+    if (rows.length > 0)
+      this.#opts.observer.published(
+        rows.map((r) => r.createdAt),
+        resent,
+      );
     if (resent > 0) {
       this.stats.resent += resent;
       this.#opts.log.warn(
