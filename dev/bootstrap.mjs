@@ -28,6 +28,7 @@ const commands = {
   test: 'dev/src/test.ts',
   bench: 'bench/pipeline.ts',
   kafka: 'dev/src/kafka-cli.ts',
+  dlq: 'dev/src/dlq-cli.ts',
   // Built in: prints the Node.js the commands use (provisioning it if needed); installs nothing else.
   runtime: undefined,
 };

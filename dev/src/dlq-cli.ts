@@ -1,0 +1,39 @@
+// `npm run dlq -- list` / `npm run dlq -- replay <offset>`: the dead-letter topic of KAFKA_TOPIC (default
+// order.created) on KAFKA_BROKERS or the local broker.
+import { ORDER_CREATED_TOPIC } from '@metalmart/contracts';
+import { listDeadLetters, replayDeadLetter } from './dlq.ts';
+import { readStackSettings } from './settings.ts';
+
+const settings = readStackSettings();
+const brokers = (settings.externalKafkaBrokers ?? `127.0.0.1:${settings.kafkaPort}`).split(',');
+const topic = process.env.KAFKA_TOPIC || ORDER_CREATED_TOPIC;
+const [command, argument] = process.argv.slice(2);
+
+const usage = `usage: npm run dlq -- list            the dead letters of ${topic}.dlq, oldest first
+       npm run dlq -- replay <offset>  publish that record to its source topic again (after fixing its cause)
+KAFKA_TOPIC picks another topic, KAFKA_BROKERS another cluster.`;
+
+try {
+  if (command === 'list') {
+    const letters = await listDeadLetters(brokers, topic);
+    if (letters.length === 0) console.log(`no dead letters in ${topic}.dlq`);
+    for (const l of letters) {
+      const source = `${l.source.topic}-${l.source.partition}@${l.source.offset}`;
+      console.log(`${l.offset}\t${l.timestamp.toISOString()}\t${source}\tkey=${l.key ?? '-'}\t${l.reason}`);
+    }
+  } else if (command === 'replay' && argument && /^\d+$/.test(argument)) {
+    const letter = (await listDeadLetters(brokers, topic)).find((l) => l.offset === BigInt(argument));
+    if (!letter) {
+      console.error(`dlq: no record at offset ${argument} of ${topic}.dlq (npm run dlq -- list shows them)`);
+      process.exit(1);
+    }
+    await replayDeadLetter(brokers, letter);
+    console.log(`replayed ${topic}.dlq@${argument} (key ${letter.key ?? '-'}) to ${letter.source.topic}`);
+  } else {
+    console.error(usage);
+    process.exit(2);
+  }
+} catch (error) {
+  console.error(`dlq: ${(error as Error).message} (is Kafka running on ${brokers.join(',')}?)`);
+  process.exit(1);
+}
