@@ -60,17 +60,11 @@ describe('an order that fails forever', () => {
     const warmUp = await placeOrders(orderService.url, 3000);
     await waitUntil('warm-up shipped', async () => (await statusCounts(databaseUrl, warmUp)).shipped === 3000, 120_000);
     progress('placing 7,000 more');
-    const rssWarm = (await status(processor)).memory.rss;
     const started = Date.now();
-    const samples: string[] = [];
+    const samples: { completed: number; rss: number; heapUsed: number }[] = [];
     const sampler = setInterval(async () => {
-      const { memory, completed } = await status(processor).catch(() => ({
-        memory: { rss: 0, heapUsed: 0 },
-        completed: 0,
-      }));
-      samples.push(
-        `${completed}: rss ${Math.round(memory.rss / 2 ** 20)} heap ${Math.round(memory.heapUsed / 2 ** 20)}`,
-      );
+      const now = await status(processor).catch(() => undefined);
+      if (now) samples.push({ completed: now.completed, rss: now.memory.rss, heapUsed: now.memory.heapUsed });
     }, 3000);
     const ids = await placeOrders(orderService.url, 7000);
     await waitUntil(
@@ -80,7 +74,8 @@ describe('an order that fails forever', () => {
       500,
     );
     clearInterval(sampler);
-    console.log(samples.join('\n'));
+    const mb = (bytes: number) => Math.round(bytes / 2 ** 20);
+    console.log(samples.map((x) => `${x.completed}: rss ${mb(x.rss)} MB, heap ${mb(x.heapUsed)} MB`).join('\n'));
     const loaded = await status(processor);
     console.log(`7,000 more orders shipped in ${Math.round((Date.now() - started) / 1000)} s`);
     progress('10,000 shipped');
@@ -92,10 +87,16 @@ describe('an order that fails forever', () => {
       expect(loaded.trackerEntries).toBeGreaterThan(100); // the finished ones behind it, kept as offsets only
     }
     for (const row of held.filter((r) => r.partition !== record?.partition)) expect(row.lag).toBe(0);
-    expect(loaded.memory.rss - rssWarm).toBeLessThan(48 * 1024 * 1024);
+    // Flat: from the 5,000th order on (V8 has grown its heap to its working size by then) RSS grows by less than
+    // 48 MB over the 5,000 more that pass while the stuck one holds its partition — a retained payload per order
+    // would show as steady growth.
+    const middle = samples.find((x) => x.completed >= 5000);
+    expect(middle, 'a sample at 5,000 orders').toBeDefined();
+    const growth = loaded.memory.rss - (middle?.rss ?? 0);
     console.log(
-      `stuck order: RSS ${Math.round(rssWarm / 2 ** 20)} MB after 3,000 orders, ${Math.round(loaded.memory.rss / 2 ** 20)} MB after 10,000; ${loaded.trackerEntries} tracker entries held`,
+      `stuck order: RSS ${mb(middle?.rss ?? 0)} MB at ${middle?.completed} orders, ${mb(loaded.memory.rss)} MB after 10,000; ${loaded.trackerEntries} tracker entries held`,
     );
+    expect(growth).toBeLessThan(48 * 1024 * 1024);
     expect(await statusCounts(databaseUrl, [stuck.id])).toEqual({ pending: 1 });
 
     // The bound: dead-lettered with its reason, then its partition is committed past it.
