@@ -1,11 +1,12 @@
 // Shared helpers of the deployment-kit tests: repository paths, the env var names the services' code reads,
 // JSONC parsing, and a pinned kustomize (installed by the tests themselves when missing).
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 import { parseAllDocuments } from 'yaml';
+import { binDir, ensureGoProgramSync, type GoProgram } from '../../dev/src/go-tool.ts';
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -93,45 +94,22 @@ export function parseYamlDocuments(text: string, what: string): Record<string, u
 // kustomize: pinned, built from the Go module proxy (a registry every machine of this project reaches) into
 // the ignored .data/bin. Debian's kubectl is far too old for kustomize v5 syntax; see docs/deploy.md.
 export const KUSTOMIZE_VERSION = 'v5.8.2';
-const kustomizeModule = 'sigs.k8s.io/kustomize/kustomize/v5';
-const binDir = repoPath('.data', 'bin');
-export const kustomizeBinary = join(binDir, 'kustomize');
-
-function installedKustomizeVersion(): string | undefined {
-  if (!existsSync(kustomizeBinary)) return undefined;
-  const result = spawnSync(kustomizeBinary, ['version'], { encoding: 'utf8' });
-  return result.status === 0 ? result.stdout.trim() : undefined;
-}
+const kustomize: GoProgram = {
+  name: `kustomize ${KUSTOMIZE_VERSION}`,
+  binary: join(binDir, 'kustomize'),
+  neededFor: 'to render deploy/k8s',
+  source: { install: `sigs.k8s.io/kustomize/kustomize/v5@${KUSTOMIZE_VERSION}` },
+  // Its own version output, not a stamp: a kustomize put there by hand or by an older checkout still counts.
+  isCurrent: (binary) => {
+    const result = spawnSync(binary, ['version'], { encoding: 'utf8' });
+    return result.status === 0 && result.stdout.trim() === KUSTOMIZE_VERSION;
+  },
+};
+export const kustomizeBinary = kustomize.binary;
 
 /** Returns the path of kustomize KUSTOMIZE_VERSION, building it with `go install` first if needed. */
 export function ensureKustomize(): string {
-  if (installedKustomizeVersion() === KUSTOMIZE_VERSION) return kustomizeBinary;
-  const go = spawnSync('go', ['version'], { encoding: 'utf8' });
-  if (go.error || go.status !== 0) {
-    throw new Error(
-      `kustomize ${KUSTOMIZE_VERSION} is needed to render deploy/k8s and is built with Go, but \`go\` was not ` +
-        'found. Install Go 1.26 or newer (Debian: golang from backports, or the Go toolchain), then re-run.',
-    );
-  }
-  // Build into a private folder, then move into place: parallel runs never see a half-written binary.
-  const staging = join(binDir, `.install-${process.pid}-${Date.now()}`);
-  mkdirSync(staging, { recursive: true });
-  try {
-    const install = spawnSync('go', ['install', `${kustomizeModule}@${KUSTOMIZE_VERSION}`], {
-      encoding: 'utf8',
-      env: { ...process.env, GOBIN: staging, GOTOOLCHAIN: 'local', CGO_ENABLED: '0' },
-      timeout: 15 * 60_000,
-    });
-    if (install.status !== 0) {
-      throw new Error(`go install ${kustomizeModule}@${KUSTOMIZE_VERSION} failed:\n${install.stderr}${install.stdout}`);
-    }
-    renameSync(join(staging, 'kustomize'), kustomizeBinary);
-  } finally {
-    rmSync(staging, { recursive: true, force: true });
-  }
-  const version = installedKustomizeVersion();
-  if (version !== KUSTOMIZE_VERSION) throw new Error(`built kustomize reports "${version}", not ${KUSTOMIZE_VERSION}`);
-  return kustomizeBinary;
+  return ensureGoProgramSync(kustomize);
 }
 
 /** `kustomize build <dir>` → the rendered objects. */

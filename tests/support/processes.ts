@@ -69,7 +69,14 @@ async function startService(entry: string, env: Record<string, string>, listenin
   return { url, ...handle };
 }
 
-export function startOrderService(env: { databaseUrl: string; kafkaBrokers: string; topic: string; port?: number }) {
+export function startOrderService(env: {
+  databaseUrl: string;
+  kafkaBrokers: string;
+  topic: string;
+  port?: number;
+  /** Any other variable of the Order Service (e.g. OTEL_EXPORTER_OTLP_ENDPOINT). */
+  env?: Record<string, string>;
+}) {
   return startService(
     'services/order/src/main.ts',
     {
@@ -79,6 +86,7 @@ export function startOrderService(env: { databaseUrl: string; kafkaBrokers: stri
       ORDER_SERVICE_TOKEN: testToken,
       PORT: String(env.port ?? 0),
       OUTBOX_POLL_MS: '200',
+      ...env.env,
     },
     /Server listening at (http:\/\/127\.0\.0\.1:\d+)/,
   );

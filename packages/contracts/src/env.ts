@@ -52,3 +52,14 @@ export function configOrExit<T>(read: () => T, log: { fatal(msg: string): void }
     process.exit(78);
   }
 }
+
+/**
+ * Tracing is on when an OTLP endpoint is set (OTEL_EXPORTER_OTLP_ENDPOINT or its traces-only variant) and
+ * neither OTEL_SDK_DISABLED nor OTEL_TRACES_EXPORTER=none turns it off.
+ */
+export function tracingRequested(env: Env): boolean {
+  const endpoint = env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT || env.OTEL_EXPORTER_OTLP_ENDPOINT;
+  if (!endpoint) return false;
+  if (boolFromEnv(env, 'OTEL_SDK_DISABLED', false)) return false;
+  return !(env.OTEL_TRACES_EXPORTER ?? '').split(',').some((e) => e.trim() === 'none');
+}

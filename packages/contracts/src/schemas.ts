@@ -182,6 +182,8 @@ export const TrackingResponseSchema = Type.Object({
   customer: Type.Object({ name: Text(), email: Text() }),
   shipTo: Type.Object({ city: Text(), country: Text() }),
   history: Type.Array(StatusHistoryEntrySchema),
+  /** The W3C trace id of the order's trace (its spans in a trace viewer, its log lines in both services). */
+  traceId: Type.Optional(Type.String({ pattern: '^[0-9a-f]{32}$' })),
 });
 export type TrackingResponse = Static<typeof TrackingResponseSchema>;
 

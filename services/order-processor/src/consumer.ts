@@ -1,10 +1,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { BACKOFFS, backoffDelay, parseOrderCreatedEvent } from '@metalmart/contracts';
+import { BACKOFFS, backoffDelay, HEADERS, parseOrderCreatedEvent } from '@metalmart/contracts';
+import { traceIdOf } from '@metalmart/contracts/tracing';
 import type { DeadLetterPublisher } from './dead-letter.ts';
 import { failureCode, PoisonMessageError } from './errors.ts';
 import type { Delivery, DeliveryStream, GroupMember } from './kafka.ts';
 import { type ProcessorObserver, quietObserver } from './metrics.ts';
 import { OffsetTracker, type Ticket } from './offset-tracker.ts';
+import { inDeliverySpan, noteOnDelivery } from './spans.ts';
 import type { OrderWorkflow } from './workflow.ts';
 
 export interface Logger {
@@ -16,6 +18,8 @@ export interface Logger {
 export interface OrderConsumerDeps {
   member: GroupMember;
   topic: string;
+  /** For the spans' messaging.consumer.group.name. */
+  groupId: string;
   concurrency: number;
   processOrder: OrderWorkflow;
   deadLetters: DeadLetterPublisher;
@@ -115,9 +119,11 @@ export class OrderConsumer {
         this.#observer.fenced(ticket);
         continue;
       }
-      this.#deps.log.info({ topic, partition, offset: offset.toString(), key }, 'Received message');
+      const traceId = traceIdOf(delivery.headers.get(HEADERS.traceparent));
+      this.#deps.log.info({ topic, partition, offset: offset.toString(), key, traceId }, 'Received message');
       this.stats.received += 1;
-      const work = this.#handle(delivery, ticket).finally(() => {
+      const handled = inDeliverySpan(delivery, this.#deps.groupId, () => this.#handle(delivery, ticket, traceId));
+      const work = handled.finally(() => {
         this.#inFlight.delete(work);
         this.#slotFreed?.();
       });
@@ -128,9 +134,9 @@ export class OrderConsumer {
     }
   }
 
-  async #handle(delivery: Delivery, ticket: Ticket): Promise<void> {
+  async #handle(delivery: Delivery, ticket: Ticket, traceId: string | undefined): Promise<void> {
     const signal = this.#abort.signal;
-    const source = { topic: delivery.topic, partition: delivery.partition, offset: delivery.offset };
+    const source = { topic: delivery.topic, partition: delivery.partition, offset: delivery.offset, traceId };
     const where = { ...source, offset: source.offset.toString() };
     let failed = 0;
     for (let attempt = 1; !signal.aborted; attempt++) {
@@ -149,7 +155,8 @@ export class OrderConsumer {
         if (code === 'FAILED') failed += 1;
         if (code === 'POISON' || failed >= this.#deps.maxAttempts) {
           const reason = code === 'POISON' ? `${code}: ${message}` : `FAILED ${failed} times, last: ${message}`;
-          if (await this.#deadLetter(delivery, reason)) {
+          noteOnDelivery('dead-lettered', { reason });
+          if (await this.#deadLetter(delivery, reason, traceId)) {
             this.#observer.deadLettered(code === 'POISON' ? 'poison' : 'exhausted');
             this.#tracker.finish(ticket);
           }
@@ -157,6 +164,7 @@ export class OrderConsumer {
         }
         this.stats.retries += 1;
         this.#observer.retried(code);
+        noteOnDelivery('retry', { code, attempt });
         const delay = backoffDelay(attempt, BACKOFFS.order);
         // Not a bad message: keep it (the workflow resumes from the order's current status).
         this.#deps.log.warn({ ...where, code, attempt, failed, delay }, `order handling failed (${message}); retrying`);
@@ -165,9 +173,12 @@ export class OrderConsumer {
     }
   }
 
-  async #deadLetter(delivery: Delivery, reason: string): Promise<boolean> {
+  async #deadLetter(delivery: Delivery, reason: string, traceId: string | undefined): Promise<boolean> {
     const source = { topic: delivery.topic, partition: delivery.partition, offset: delivery.offset };
-    this.#deps.log.warn({ ...source, offset: source.offset.toString(), reason }, 'message → dead-letter topic');
+    this.#deps.log.warn(
+      { ...source, offset: source.offset.toString(), traceId, reason },
+      'message → dead-letter topic',
+    );
     for (let attempt = 1; !this.#abort.signal.aborted; attempt++) {
       try {
         await this.#deps.deadLetters.publish({

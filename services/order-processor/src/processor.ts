@@ -37,6 +37,7 @@ export async function createProcessor(config: ProcessorConfig, log: Logger & { d
   const consumer: OrderConsumer = new OrderConsumer({
     member,
     topic: config.topic,
+    groupId: config.groupId,
     concurrency: config.concurrency,
     shutdownGraceMs: config.shutdownGraceMs,
     maxAttempts: config.maxAttempts,

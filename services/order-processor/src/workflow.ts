@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { nextStatus, type OrderCreatedEvent, type OrderStatus, type ProcessedBy } from '@metalmart/contracts';
 import { TransitionConflictError } from './errors.ts';
 import type { OrderServiceClient } from './order-service-client.ts';
+import { inTransitionSpan } from './spans.ts';
 
 export interface WorkflowDeps {
   orderService: OrderServiceClient;
@@ -18,6 +19,8 @@ export interface RecordSource {
   topic: string;
   partition: number;
   offset: bigint;
+  /** The record's trace id, for the log lines about its order. */
+  traceId?: string | undefined;
 }
 
 export type OrderWorkflow = (event: OrderCreatedEvent, source: RecordSource, signal: AbortSignal) => Promise<void>;
@@ -45,9 +48,11 @@ export function createOrderWorkflow(deps: WorkflowDeps): OrderWorkflow {
       await wait(deps.stageDelayMs, signal);
       const status = next as Exclude<OrderStatus, 'pending'>;
       try {
-        const result = await deps.orderService.updateOrderStatus(orderId, status, processedBy);
+        const result = await inTransitionSpan(orderId, status, () =>
+          deps.orderService.updateOrderStatus(orderId, status, processedBy),
+        );
         current = result.applied ? status : result.status;
-        deps.log.info({ orderId, status, applied: result.applied }, 'order status updated');
+        deps.log.info({ orderId, status, applied: result.applied, traceId: source.traceId }, 'order status updated');
         deps.onStage?.(status, (performance.now() - started) / 1000);
       } catch (error) {
         if (!(error instanceof TransitionConflictError)) throw error;

@@ -131,6 +131,7 @@ function consumerWith(
   return new OrderConsumer({
     member,
     topic,
+    groupId: 'test-group',
     concurrency: options.concurrency ?? 16,
     processOrder: workflow,
     deadLetters: {

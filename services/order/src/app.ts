@@ -1,6 +1,7 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { type TypeBoxTypeProvider, TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox';
+import { trace } from '@opentelemetry/api';
 import Fastify, { type FastifyBaseLogger, type FastifyServerOptions, LogController } from 'fastify';
 import { type CreateOrderDeps, createOrderHandler } from './handlers/create-order.ts';
 import { type IdSource, randomIds } from './handlers/ids.ts';
@@ -53,6 +54,11 @@ export async function buildApp(deps: AppDeps) {
   const routes = new RouteMethods();
   app.addHook('onRoute', (route) => routes.add(route));
   app.setErrorHandler(problemErrorHandler(routes));
+  // The HTTP instrumentation's SERVER span knows the method only; Fastify knows the route (a no-op untraced).
+  app.addHook('onRequest', async (request) => {
+    const route = request.routeOptions.url;
+    if (route) trace.getActiveSpan()?.updateName(`${request.method} ${route}`).setAttribute('http.route', route);
+  });
   app.setNotFoundHandler(problemNotFoundHandler(routes));
 
   await app.register(swagger, {

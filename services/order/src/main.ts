@@ -1,8 +1,9 @@
 // Order Service process: read config, build the service, listen; on SIGTERM/SIGINT close it.
-import { configOrExit } from '@metalmart/contracts';
+import { configOrExit, tracingRequested } from '@metalmart/contracts';
+import type { Tracing } from '@metalmart/contracts/telemetry';
 import pino from 'pino';
 import { readConfig } from './config.ts';
-import { createOrderService } from './service.ts';
+import type { createOrderService as CreateOrderService } from './service.ts';
 
 const log = pino({
   name: 'order-service',
@@ -11,7 +12,8 @@ const log = pino({
 });
 const config = configOrExit(readConfig, log);
 
-let service: Awaited<ReturnType<typeof createOrderService>> | undefined;
+let tracing: Tracing | undefined;
+let service: Awaited<ReturnType<typeof CreateOrderService>> | undefined;
 let closing = false;
 // Registered before anything is awaited: a stop while waiting for PostgreSQL exits at once.
 async function shutdown(signal: string) {
@@ -19,12 +21,17 @@ async function shutdown(signal: string) {
   closing = true;
   log.info(`${signal} received: closing`);
   await service?.close();
+  await tracing?.shutdown();
   log.info('closed');
   process.exit(0);
 }
 process.on('SIGTERM', () => void shutdown('SIGTERM'));
 process.on('SIGINT', () => void shutdown('SIGINT'));
 
+// Tracing first, the service's modules after it: the SDK must patch `pg` before anything imports it.
+if (tracingRequested(process.env)) tracing = (await import('./tracing.ts')).tracing;
+const { createOrderService } = await import('./service.ts');
 service = await createOrderService(config, log);
 const address = await service.listen();
-log.info(`Node.js ${process.version}; Order Service on ${address}`);
+const endpoint = process.env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT || process.env.OTEL_EXPORTER_OTLP_ENDPOINT;
+log.info(`Node.js ${process.version}; Order Service on ${address}; tracing ${tracing ? `to ${endpoint}` : 'off'}`);

@@ -8,6 +8,7 @@ import {
   type OrderLine,
   type Product,
 } from '@metalmart/contracts';
+import { currentTraceparent, traceIdOf } from '@metalmart/contracts/tracing';
 import type { NewOrder, OrderRecord, OrderStore, OutboxMessage } from '../store/types.ts';
 import { conflict, ProblemError } from './errors.ts';
 import type { IdSource } from './ids.ts';
@@ -29,6 +30,8 @@ export interface CreateOrderOutcome {
   order: CreateOrderResponse;
   /** True when an Idempotency-Key replay returned an existing order. */
   replayed: boolean;
+  /** For the log line: the order's trace id. */
+  traceId: string | undefined;
 }
 
 export function createOrderHandler(deps: CreateOrderDeps) {
@@ -38,17 +41,20 @@ export function createOrderHandler(deps: CreateOrderDeps) {
     const products = await deps.store.findProducts(request.items.map((item) => item.productId));
     const lines = priceLines(request, products);
     for (let attempt = 1; ; attempt++) {
-      const order = newOrder(deps.ids, request, lines, now(), idempotencyKey);
+      const traceparent = currentTraceparent();
+      const order = { ...newOrder(deps.ids, request, lines, now(), idempotencyKey), traceId: traceIdOf(traceparent) };
       const event = orderCreatedEvent(deps.ids, order);
-      const saved = await deps.store.createOrder(order, toOutboxMessage(deps, event));
-      if (saved.kind === 'idempotent-replay') return { order: toResponse(saved.order), replayed: true };
+      const saved = await deps.store.createOrder(order, toOutboxMessage(deps, event, traceparent));
+      if (saved.kind === 'idempotent-replay') {
+        return { order: toResponse(saved.order), replayed: true, traceId: saved.order.traceId };
+      }
       if (saved.kind === 'idempotency-conflict') {
         throw conflict('this Idempotency-Key was already used with a different request body');
       }
       if (saved.kind === 'order-number-taken' && attempt < 5) continue;
       if (saved.kind === 'order-number-taken') throw new Error('could not allocate a unique order number');
       await deps.producer.publishOrderCreated(event);
-      return { order: toResponse({ ...order, status: 'pending' }), replayed: false };
+      return { order: toResponse({ ...order, status: 'pending' }), replayed: false, traceId: order.traceId };
     }
   };
 }
@@ -118,7 +124,8 @@ function orderCreatedEvent(ids: IdSource, order: NewOrder): OrderCreatedEvent {
   };
 }
 
-function toOutboxMessage(deps: CreateOrderDeps, event: OrderCreatedEvent): OutboxMessage {
+/** `traceparent`: the request's context; the relay's PRODUCER span becomes its child. */
+function toOutboxMessage(deps: CreateOrderDeps, event: OrderCreatedEvent, traceparent: string): OutboxMessage {
   return {
     eventId: event.eventId,
     topic: deps.topic,
@@ -127,7 +134,7 @@ function toOutboxMessage(deps: CreateOrderDeps, event: OrderCreatedEvent): Outbo
     headers: {
       [HEADERS.eventType]: event.type,
       [HEADERS.contentType]: 'application/json',
-      [HEADERS.traceparent]: deps.ids.traceparent(),
+      [HEADERS.traceparent]: traceparent,
       // mirrord's queue splitting routes on this header (it cannot read the JSON body).
       [HEADERS.customerEmail]: event.order.customer.email,
     },

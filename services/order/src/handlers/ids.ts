@@ -9,7 +9,6 @@ export interface IdSource {
   eventId(): string;
   trackingToken(): string;
   orderNumber(): string;
-  traceparent(): string;
 }
 
 export const randomIds: IdSource = {
@@ -18,7 +17,6 @@ export const randomIds: IdSource = {
   trackingToken: () => randomBytes(18).toString('base64url'),
   orderNumber: () =>
     `MM-${Array.from({ length: 7 }, () => ORDER_NUMBER_ALPHABET[randomInt(ORDER_NUMBER_ALPHABET.length)]).join('')}`,
-  traceparent: () => `00-${randomBytes(16).toString('hex')}-${randomBytes(8).toString('hex')}-01`,
 };
 
 export const TRACKING_TOKEN_PATTERN = '^[A-Za-z0-9_-]{24}$';

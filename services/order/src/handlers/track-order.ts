@@ -17,6 +17,7 @@ export function trackOrderHandler(store: OrderStore) {
       customer: { name: order.customer.name, email: maskEmail(order.customer.email) },
       shipTo: { city: order.shippingAddress.city, country: order.shippingAddress.country },
       history: order.history,
+      ...(order.traceId ? { traceId: order.traceId } : {}),
     };
   };
 }

@@ -1,3 +1,5 @@
+import { contextFromHeaders, MESSAGING, withTraceContext } from '@metalmart/contracts/tracing';
+import { ROOT_CONTEXT, type Span, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { ProduceAcks, Producer, stringSerializers } from '@platformatic/kafka';
 import type { OutboxMessage } from '../store/types.ts';
 
@@ -7,6 +9,31 @@ export interface EventProducer {
   /** Resolves when the cluster answers a metadata request. */
   ping(): Promise<void>;
   close(): Promise<void>;
+}
+
+const tracer = trace.getTracer('metalmart-order-service');
+
+/**
+ * One PRODUCER span per event (semantic conventions: `send <topic>`), child of the request that stored it; the
+ * record carries the span's own context, so the consumer links to this send.
+ */
+function startSendSpan(message: OutboxMessage): { span: Span; headers: Record<string, string> } {
+  const span = tracer.startSpan(
+    `send ${message.topic}`,
+    {
+      kind: SpanKind.PRODUCER,
+      attributes: {
+        [MESSAGING.system]: 'kafka',
+        [MESSAGING.destination]: message.topic,
+        [MESSAGING.operationName]: 'send',
+        [MESSAGING.operationType]: 'send',
+        [MESSAGING.messageId]: message.eventId,
+        [MESSAGING.kafkaKey]: message.key,
+      },
+    },
+    contextFromHeaders(message.headers),
+  );
+  return { span, headers: withTraceContext(message.headers, trace.setSpan(ROOT_CONTEXT, span)) };
 }
 
 /**
@@ -31,9 +58,23 @@ export function createKafkaEventProducer(brokers: string[], clientId = 'order-se
   });
   return {
     async send(messages) {
-      await producer.send({
-        messages: messages.map((m) => ({ topic: m.topic, key: m.key, value: m.payload, headers: m.headers })),
-      });
+      const sends = messages.map(startSendSpan);
+      try {
+        await producer.send({
+          messages: messages.map((m, i) => ({
+            topic: m.topic,
+            key: m.key,
+            value: m.payload,
+            headers: sends[i]?.headers ?? m.headers,
+          })),
+        });
+      } catch (error) {
+        for (const { span } of sends) span.recordException(error as Error);
+        for (const { span } of sends) span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error).message });
+        throw error;
+      } finally {
+        for (const { span } of sends) span.end();
+      }
     },
     async ping() {
       await producer.metadata({ topics: [], forceUpdate: true });

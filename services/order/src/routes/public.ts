@@ -64,10 +64,10 @@ export const publicRoutes: FastifyPluginAsyncTypebox<PublicRoutesOptions> = asyn
       },
     },
     async (request, reply) => {
-      const { order, replayed } = await opts.createOrder(request.body, request.headers['idempotency-key']);
+      const { order, replayed, traceId } = await opts.createOrder(request.body, request.headers['idempotency-key']);
       reply.status(201).header('location', `/api/orders/track/${order.trackingToken}`);
       if (replayed) reply.header('idempotent-replayed', 'true');
-      request.log.info({ orderId: order.id, orderNumber: order.orderNumber, replayed }, 'order accepted');
+      request.log.info({ orderId: order.id, orderNumber: order.orderNumber, traceId, replayed }, 'order accepted');
       return order;
     },
   );

@@ -9,8 +9,8 @@ const PRODUCT_COLUMNS = `id, name, description, price_cents AS "priceCents", cur
 const INSERT_ORDER = `
 WITH new_order AS (
   INSERT INTO orders (id, order_number, tracking_token, status, customer_name, customer_email, shipping_address,
-                      total_cents, currency, idempotency_key, request_hash, created_at, updated_at)
-  VALUES ($1, $2, $3, 'pending', $4, $5, $6, $7, $8, $9, $10, $11, $11)
+                      total_cents, currency, idempotency_key, request_hash, created_at, updated_at, trace_id)
+  VALUES ($1, $2, $3, 'pending', $4, $5, $6, $7, $8, $9, $10, $11, $11, $22)
   RETURNING id, created_at
 ), new_lines AS (
   INSERT INTO order_items (order_id, line_no, product_id, name, quantity, unit_price_cents)
@@ -25,7 +25,7 @@ SELECT $17, $18, $19, $20, $21 FROM new_order`;
 
 const SELECT_ORDER = `
 SELECT o.id, o.order_number, o.tracking_token, o.status, o.customer_name, o.customer_email, o.shipping_address,
-       o.total_cents, o.currency, o.created_at, o.request_hash,
+       o.total_cents, o.currency, o.created_at, o.request_hash, o.trace_id,
        (SELECT json_agg(json_build_object('productId', i.product_id, 'name', i.name, 'quantity', i.quantity,
                                           'unitPriceCents', i.unit_price_cents) ORDER BY i.line_no)
           FROM order_items i WHERE i.order_id = o.id) AS lines,
@@ -55,6 +55,7 @@ interface OrderRow {
   currency: string;
   created_at: Date;
   request_hash: string | null;
+  trace_id: string | null;
   lines: OrderRecord['lines'];
   history: {
     status: OrderStatus;
@@ -78,6 +79,7 @@ function toRecord(row: OrderRow): OrderRecord {
     totalCents: row.total_cents,
     currency: row.currency,
     createdAt: row.created_at,
+    ...(row.trace_id ? { traceId: row.trace_id } : {}),
     history: row.history.map(
       (h): StatusHistoryEntry => ({
         status: h.status,
@@ -137,6 +139,7 @@ export function createPostgresOrderStore(pool: pg.Pool): OrderStore {
           event.key,
           event.payload,
           JSON.stringify(event.headers),
+          order.traceId ?? null,
         ]);
         return { kind: 'created' };
       } catch (error) {

@@ -26,6 +26,8 @@ export interface NewOrder {
   totalCents: number;
   currency: string;
   createdAt: Date;
+  /** W3C trace id of the request that placed it (orders placed before tracing existed have none). */
+  traceId?: string;
   idempotency?: { key: string; requestHash: string };
 }
 
