@@ -29,6 +29,7 @@ const commands = {
   bench: 'bench/pipeline.ts',
   kafka: 'dev/src/kafka-cli.ts',
   dlq: 'dev/src/dlq-cli.ts',
+  scale: 'dev/src/scale-cli.ts',
   // Built in: prints the Node.js the commands use (provisioning it if needed); installs nothing else.
   runtime: undefined,
 };

@@ -13,8 +13,22 @@ function frontendPort(value = process.env.FRONTEND_PORT): number {
 
 // `/api` goes to the Order Service: the local one by default, or a port-forwarded cluster service
 // (`VITE_PROXY_TARGET=http://127.0.0.1:55587 npm run dev`).
+// `/stack` goes to the local stack runner of `npm start` (processor scaling) and `/jaeger` to Jaeger's query
+// API (the trace view); each only when the runner says where, so a bare `npm run dev` answers them with 404s.
+const stackUrl = process.env.VITE_STACK_URL;
+const traceViewerUrl = process.env.VITE_TRACE_VIEWER_URL;
 const proxy = {
   '/api': { target: process.env.VITE_PROXY_TARGET || 'http://127.0.0.1:8080', changeOrigin: true },
+  ...(stackUrl ? { '/stack': { target: stackUrl, changeOrigin: true } } : {}),
+  ...(traceViewerUrl
+    ? {
+        '/jaeger': {
+          target: traceViewerUrl,
+          changeOrigin: true,
+          rewrite: (path: string) => path.replace(/^\/jaeger/, ''),
+        },
+      }
+    : {}),
 };
 const port = frontendPort();
 

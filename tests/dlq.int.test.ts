@@ -5,8 +5,8 @@ import { Producer, stringSerializers } from '@platformatic/kafka';
 import { afterAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '../dev/src/settings.ts';
 import { statusCounts } from './support/fleet.ts';
-import { createTestDatabase, createTestTopic, kafkaBrokers, pool, uniqueName } from './support/infra.ts';
-import { orderCreatedEvent } from './support/orders.ts';
+import { createTestDatabase, createTestTopic, kafkaBrokers, uniqueName } from './support/infra.ts';
+import { insertOrderOf, orderCreatedEvent } from './support/orders.ts';
 import { type ServiceProcess, startOrderService, startProcessor, waitUntil } from './support/processes.ts';
 
 function dlq(topic: string, ...args: string[]) {
@@ -68,35 +68,7 @@ describe('npm run dlq', () => {
     expect(line).toMatch(/^0\t\S+\t.+-\d+@\d+\tkey=\S+\tPOISON: unknown order/);
 
     // The cause goes away: the order now exists (as if it had been restored), still pending.
-    const db = pool(databaseUrl);
-    try {
-      // The order as the Order Service would have stored it (the row, its line, its first status).
-      const { order } = event;
-      await db.query(
-        `WITH o AS (INSERT INTO orders (id, order_number, tracking_token, status, customer_name, customer_email,
-                      shipping_address, total_cents, currency, created_at, updated_at)
-                    VALUES ($1, $2, $3, 'pending', $4, $5, $6, $7, $8, now(), now()) RETURNING id),
-              l AS (INSERT INTO order_items (order_id, line_no, product_id, name, quantity, unit_price_cents)
-                    SELECT id, 1, $9, $10, $11, $12 FROM o)
-         INSERT INTO order_status_history (order_id, status, at) SELECT id, 'pending', now() FROM o`,
-        [
-          order.id,
-          'MM-REPLAY1',
-          uniqueName('token'),
-          order.customer.name,
-          order.customer.email,
-          JSON.stringify(order.shippingAddress),
-          order.totalCents,
-          order.currency,
-          order.items[0]?.productId,
-          order.items[0]?.name,
-          order.items[0]?.quantity,
-          order.items[0]?.unitPriceCents,
-        ],
-      );
-    } finally {
-      await db.end();
-    }
+    await insertOrderOf(databaseUrl, event);
     const replay = await dlq(topic, 'replay', '0');
     expect(replay.code, replay.output).toBe(0);
     await waitUntil(

@@ -1,7 +1,8 @@
 // `npm run dlq -- list` / `npm run dlq -- replay <offset>`: the dead-letter topic of KAFKA_TOPIC (default
 // order.created) on KAFKA_BROKERS or the local broker.
 import { ORDER_CREATED_TOPIC } from '@metalmart/contracts';
-import { listDeadLetters, replayDeadLetter } from './dlq.ts';
+// The Order Service's own dead-letter module: the CLI and the ops page's Replay button do the same thing.
+import { findDeadLetter, listDeadLetters, replayDeadLetter } from '../../services/order/src/ops/dead-letters.ts';
 import { readStackSettings } from './settings.ts';
 
 const settings = readStackSettings();
@@ -22,7 +23,7 @@ try {
       console.log(`${l.offset}\t${l.timestamp.toISOString()}\t${source}\tkey=${l.key ?? '-'}\t${l.reason}`);
     }
   } else if (command === 'replay' && argument && /^\d+$/.test(argument)) {
-    const letter = (await listDeadLetters(brokers, topic)).find((l) => l.offset === BigInt(argument));
+    const letter = await findDeadLetter(brokers, topic, BigInt(argument));
     if (!letter) {
       console.error(`dlq: no record at offset ${argument} of ${topic}.dlq (npm run dlq -- list shows them)`);
       process.exit(1);

@@ -27,6 +27,12 @@ export class SupervisedProcess {
     this.#log = prefixedLogger(spec.name);
   }
 
+  /** The running child's pid; undefined between a crash and its restart. */
+  get pid(): number | undefined {
+    const child = this.#child;
+    return child && child.exitCode === null && child.signalCode === null ? child.pid : undefined;
+  }
+
   start(): void {
     const child = spawn(process.execPath, this.#spec.args, {
       cwd: this.#spec.cwd ?? repoRoot,

@@ -13,6 +13,20 @@ function intFromEnv(name: string, fallback: number): number {
   return value;
 }
 
+/** Every port of the local stack, by the variable that sets it (tests give each run its own set). */
+export const STACK_PORT_VARIABLES = [
+  'METALMART_PG_PORT',
+  'METALMART_KAFKA_PORT',
+  'METALMART_KAFKA_CONTROLLER_PORT',
+  'PORT',
+  'PROCESSOR_PORT',
+  'FRONTEND_PORT',
+  'METALMART_CONTROL_PORT',
+  'METALMART_JAEGER_UI_PORT',
+  'METALMART_JAEGER_OTLP_PORT',
+] as const;
+export type StackPorts = Record<(typeof STACK_PORT_VARIABLES)[number], number>;
+
 /** Settings of the local stack, read once from the environment (see the README's configuration table). */
 export function readStackSettings() {
   const dataDir = resolve(process.env.METALMART_DATA_DIR || join(repoRoot, '.data'));
@@ -33,6 +47,13 @@ export function readStackSettings() {
     processorPort: intFromEnv('PROCESSOR_PORT', 8081),
     frontendPort: intFromEnv('FRONTEND_PORT', 5173),
     processorInstances: intFromEnv('PROCESSOR_INSTANCES', 1),
+    /** `npm start`'s control API (npm run scale, the ops page's scaling buttons), on loopback. */
+    controlPort: intFromEnv('METALMART_CONTROL_PORT', 8090),
+    /** Traces: `npm start -- --traces` or METALMART_TRACES=1 starts Jaeger and points both services at it. */
+    traces:
+      process.argv.includes('--traces') || ['1', 'true', 'on', 'yes'].includes(process.env.METALMART_TRACES ?? ''),
+    jaegerUiPort: intFromEnv('METALMART_JAEGER_UI_PORT', 16686),
+    jaegerOtlpPort: intFromEnv('METALMART_JAEGER_OTLP_PORT', 4318),
   };
 }
 

@@ -2,9 +2,12 @@
 // frontend dev server — each waited for until healthy; Ctrl-C stops everything in reverse order.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { startControlServer } from './control.ts';
+import { type RunningJaeger, startJaeger } from './jaeger.ts';
 import { prefixedLogger } from './log.ts';
 import { httpOk, isListening, waitFor } from './ports.ts';
 import { SupervisedProcess, serviceArgs } from './processes.ts';
+import { createProcessorFleet } from './processor-fleet.ts';
 import { readStackSettings, repoRoot } from './settings.ts';
 import { startInfra, writeLocalEnv } from './stack.ts';
 import { superviseInfra } from './watchdog.ts';
@@ -16,6 +19,7 @@ const started = Date.now();
 for (const [name, port] of [
   ['PORT (Order Service)', settings.orderServicePort],
   ['FRONTEND_PORT', settings.frontendPort],
+  ['METALMART_CONTROL_PORT', settings.controlPort],
 ] as const) {
   if (await isListening(port)) {
     log(`port ${port} (${name}) is already in use — is another \`npm start\` running? Stop it or choose another port.`);
@@ -32,15 +36,24 @@ const common = await writeLocalEnv(settings, infra);
 const orderServiceUrl = `http://127.0.0.1:${settings.orderServicePort}`;
 
 const children: SupervisedProcess[] = [];
+let jaeger: RunningJaeger | undefined;
+let control: { close(): Promise<void> } | undefined;
 let stopping = false;
 async function stopAll(code: number) {
   if (stopping) return;
   stopping = true;
   for (const child of children) child.expectExit();
+  fleet.expectExit();
   log('stopping…');
   // Waits for a restart in progress: a server the watchdog is starting right now is stopped below too.
   await watchdog.stop();
-  for (const child of [...children].reverse()) await child.stop();
+  await control?.close();
+  // The frontend, the processors, then the Order Service they call.
+  const [order, ...others] = children;
+  for (const child of others.reverse()) await child.stop();
+  await fleet.stopAll();
+  await order?.stop();
+  await jaeger?.stop();
   await infra.stop();
   log(`stopped; data kept in ${settings.dataDir}`);
   process.exit(code);
@@ -49,6 +62,18 @@ async function stopAll(code: number) {
 // would outlive the runner.
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => void stopAll(0));
 const watchdog = superviseInfra(settings, infra);
+const tracingEnv = () =>
+  jaeger
+    ? { OTEL_EXPORTER_OTLP_ENDPOINT: jaeger.otlpEndpoint, OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf' }
+    : ({} as Record<string, string>);
+const fleet = createProcessorFleet({
+  basePort: settings.processorPort,
+  env: () => ({ ...common, ...tracingEnv(), ORDER_SERVICE_URL: orderServiceUrl }),
+  // Ctrl-C during a scale-up: start nothing more.
+  beforeStart: () => {
+    if (stopping) throw new Error('stopping');
+  },
+});
 
 async function launch(child: SupervisedProcess, what: string, readyUrl: string) {
   // Ctrl-C during start-up: start nothing more (stopAll is already stopping what runs).
@@ -59,29 +84,25 @@ async function launch(child: SupervisedProcess, what: string, readyUrl: string) 
 }
 
 try {
+  if (settings.traces) {
+    jaeger = await startJaeger({
+      otlpHttpPort: settings.jaegerOtlpPort,
+      uiPort: settings.jaegerUiPort,
+      log: prefixedLogger('jaeger'),
+    });
+  }
   await launch(
     new SupervisedProcess({
       name: 'order',
       args: serviceArgs('services/order/src/main.ts'),
-      // Swagger UI at /api/docs for the local stack (off by default in the service, so off in deployments).
-      env: { ...common, PORT: String(settings.orderServicePort), API_DOCS: '1' },
+      // Swagger UI and the ops page's API for the local stack (both off by default in the service).
+      env: { ...common, ...tracingEnv(), PORT: String(settings.orderServicePort), API_DOCS: '1', OPS_API: '1' },
     }),
     'the Order Service',
     `${orderServiceUrl}/readyz`,
   );
-  for (let i = 0; i < settings.processorInstances; i++) {
-    const port = settings.processorPort + i;
-    const name = settings.processorInstances > 1 ? `processor-${i + 1}` : 'processor';
-    await launch(
-      new SupervisedProcess({
-        name,
-        args: serviceArgs('services/order-processor/src/main.ts'),
-        env: { ...common, ORDER_SERVICE_URL: orderServiceUrl, PORT: String(port), PROCESSOR_INSTANCE: name },
-      }),
-      `the Order Processor (${name})`,
-      `http://127.0.0.1:${port}/readyz`,
-    );
-  }
+  await fleet.scaleTo(settings.processorInstances);
+  control = await startControlServer(fleet, settings.controlPort);
   if (existsSync(join(repoRoot, 'frontend', 'index.html'))) {
     await launch(
       new SupervisedProcess({
@@ -95,7 +116,11 @@ try {
           String(settings.frontendPort),
           '--strictPort',
         ],
-        env: { VITE_PROXY_TARGET: orderServiceUrl },
+        env: {
+          VITE_PROXY_TARGET: orderServiceUrl,
+          VITE_STACK_URL: `http://127.0.0.1:${settings.controlPort}`,
+          ...(jaeger ? { VITE_TRACE_VIEWER_URL: jaeger.uiUrl } : {}),
+        },
       }),
       'the frontend dev server',
       `http://127.0.0.1:${settings.frontendPort}/`,
@@ -110,6 +135,8 @@ if (!stopping) {
   log(`ready in ${Math.round((Date.now() - started) / 1000)} s
   Shop:           http://127.0.0.1:${settings.frontendPort}/
   Order Service:  ${orderServiceUrl}/api/products   (API docs: ${orderServiceUrl}/api/docs)
+  Pipeline:       http://127.0.0.1:${settings.frontendPort}/ops   (npm run scale -- N: processor instances)
   Processor:      http://127.0.0.1:${settings.processorPort}/status
+  Traces:         ${jaeger ? `${jaeger.uiUrl}/api/traces/<trace id> (the tracking page links each order's trace)` : 'off (npm start -- --traces)'}
   Press Ctrl-C to stop everything.`);
 }

@@ -14,18 +14,9 @@ import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '../../tests/support/processes.ts';
+import { freeStackPorts } from '../../tests/support/processes.ts';
 import { isListening } from '../src/ports.ts';
-import { readStackSettings, repoRoot } from '../src/settings.ts';
-
-const portNames = [
-  'METALMART_PG_PORT',
-  'METALMART_KAFKA_PORT',
-  'METALMART_KAFKA_CONTROLLER_PORT',
-  'PORT',
-  'PROCESSOR_PORT',
-  'FRONTEND_PORT',
-] as const;
+import { readStackSettings, repoRoot, type StackPorts } from '../src/settings.ts';
 
 interface Run {
   child: ChildProcess;
@@ -36,7 +27,7 @@ interface Run {
 describe('a fresh clone in a private (0700) folder', () => {
   let privateDir: string;
   let clone: string;
-  let ports: Record<(typeof portNames)[number], number>;
+  let ports: StackPorts;
   /** Where the clone's PostgreSQL keeps its data when `.data/postgres` links elsewhere (as root). */
   let linkedData: string | undefined;
 
@@ -59,13 +50,7 @@ describe('a fresh clone in a private (0700) folder', () => {
       execFileSync('cp', ['-a', join(repoRoot, 'node_modules'), modules]); // another file system
     }
     await rm(join(modules, '.vite'), { recursive: true, force: true }); // caches are written to, not shared
-    const picked = new Set<number>();
-    for (const _ of portNames) {
-      let port = await freePort();
-      while (picked.has(port)) port = await freePort();
-      picked.add(port);
-    }
-    ports = Object.fromEntries(portNames.map((name, i) => [name, [...picked][i]])) as typeof ports;
+    ports = await freeStackPorts();
   });
 
   function start(extraEnv: NodeJS.ProcessEnv = {}): Run {

@@ -8,12 +8,13 @@ import { chmod, mkdir, mkdtemp, readdir, readFile, readlink, rm, writeFile } fro
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { TrackingResponse } from '@metalmart/contracts';
+import { type OpsSnapshot, ORDER_PROCESSOR_GROUP, type TrackingResponse } from '@metalmart/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describeMembers } from '../../tests/support/kafka-tools.ts';
 import { orderRequest } from '../../tests/support/orders.ts';
-import { freePort, waitUntil } from '../../tests/support/processes.ts';
+import { freeStackPorts, waitUntil } from '../../tests/support/processes.ts';
 import { isListening } from '../src/ports.ts';
-import { readStackSettings, repoRoot } from '../src/settings.ts';
+import { readStackSettings, repoRoot, type StackPorts } from '../src/settings.ts';
 
 const projectData = join(repoRoot, '.data');
 /** The whole runner output of the last run, kept for a look after a failure (the temp data dir is removed). */
@@ -35,15 +36,7 @@ function tail(lines: string[], count = 80): string {
 
 describe('npm start (dev/bootstrap.mjs start) on its own data dir and ports', () => {
   let dataDir: string;
-  let ports: Record<
-    | 'METALMART_PG_PORT'
-    | 'METALMART_KAFKA_PORT'
-    | 'METALMART_KAFKA_CONTROLLER_PORT'
-    | 'PORT'
-    | 'PROCESSOR_PORT'
-    | 'FRONTEND_PORT',
-    number
-  >;
+  let ports: StackPorts;
   let runner: Runner | undefined;
   const orderServiceUrl = () => `http://127.0.0.1:${ports.PORT}`;
 
@@ -184,23 +177,7 @@ describe('npm start (dev/bootstrap.mjs start) on its own data dir and ports', ()
     dataDir = await mkdtemp(join(projectData, 'test-start-'));
     // As root PostgreSQL runs as the OS user `postgres`, which must be able to reach <dataDir>/postgres.
     await chmod(dataDir, 0o755);
-    const names = [
-      'METALMART_PG_PORT',
-      'METALMART_KAFKA_PORT',
-      'METALMART_KAFKA_CONTROLLER_PORT',
-      'PORT',
-      'PROCESSOR_PORT',
-      'FRONTEND_PORT',
-    ] as const;
-    const picked = new Set<number>();
-    const entries: [string, number][] = [];
-    for (const name of names) {
-      let port = await freePort();
-      while (picked.has(port)) port = await freePort();
-      picked.add(port);
-      entries.push([name, port]);
-    }
-    ports = Object.fromEntries(entries) as typeof ports;
+    ports = await freeStackPorts();
   });
 
   afterAll(async () => {
@@ -234,6 +211,51 @@ describe('npm start (dev/bootstrap.mjs start) on its own data dir and ports', ()
     expect(JSON.stringify(await products.json())).toContain('anvil-classic');
 
     console.log(`order shipped in ${await orderShips()} ms`);
+  }, 150_000);
+
+  it('npm run scale: instances join and leave the group (kafka-consumer-groups and the ops API agree)', async () => {
+    if (!runner) throw new Error('not started');
+    const scale = (count: string) =>
+      new Promise<{ code: number | null; output: string }>((resolve) => {
+        const child = spawn(process.execPath, ['--import', 'tsx', 'dev/src/scale-cli.ts', count], {
+          cwd: repoRoot,
+          env: { ...process.env, METALMART_CONTROL_PORT: String(ports.METALMART_CONTROL_PORT) },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
+        let output = '';
+        child.stdout.on('data', (c) => (output += c));
+        child.stderr.on('data', (c) => (output += c));
+        child.on('exit', (code) => resolve({ code, output }));
+      });
+    const brokers = `127.0.0.1:${ports.METALMART_KAFKA_PORT}`;
+    const shop = `http://127.0.0.1:${ports.FRONTEND_PORT}`;
+    const members = async () => (await describeMembers(brokers, ORDER_PROCESSOR_GROUP)).map((m) => m.clientId).sort();
+    const owners = async () => {
+      const snapshot = (await (await fetch(`${shop}/api/ops/snapshot`)).json()) as OpsSnapshot;
+      return new Set(snapshot.partitions.map((p) => p.owner));
+    };
+
+    const up = await scale('3');
+    expect(up.code, up.output).toBe(0);
+    expect(up.output).toMatch(/3 processor instance\(s\)[\s\S]*processor-3/);
+    await waitUntil('three members', async () => (await members()).length === 3, 60_000);
+    expect(await members()).toEqual([
+      'order-processor-processor',
+      'order-processor-processor-2',
+      'order-processor-processor-3',
+    ]);
+    await waitUntil('the ops page sees three owners', async () => (await owners()).size === 3, 30_000);
+    const stack = (await (await fetch(`${shop}/stack/processors`)).json()) as { desired: number };
+    expect(stack.desired).toBe(3);
+    console.log(`a new order shipped with three instances in ${await orderShips()} ms`);
+
+    const down = await scale('1');
+    expect(down.code, down.output).toBe(0);
+    await waitUntil('one member', async () => (await members()).length === 1, 60_000);
+    await waitUntil('the ops page sees one owner', async () => (await owners()).size === 1, 30_000);
+    const refused = await scale('99');
+    expect(refused.code).toBe(1);
+    expect(refused.output).toContain('from 0 to 16');
   }, 150_000);
 
   it('PostgreSQL killed (SIGKILL): a clear log line, it comes back, orders ship again', async () => {

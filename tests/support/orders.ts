@@ -1,4 +1,5 @@
 import type { CreateOrderRequest, CreateOrderResponse, InternalOrder, OrderCreatedEvent } from '@metalmart/contracts';
+import { pool, uniqueName } from './infra.ts';
 import { testToken } from './processes.ts';
 
 export function orderRequest(overrides: Partial<CreateOrderRequest> = {}): CreateOrderRequest {
@@ -51,4 +52,39 @@ export function orderCreatedEvent(): OrderCreatedEvent {
       shippingAddress: { line1: '1 Forge St', city: 'Berlin', postalCode: '10115', country: 'DE' },
     },
   };
+}
+
+/**
+ * Stores the order of `event` as the Order Service would have (the row, its line, its first status), pending:
+ * the cause of a dead letter "an event whose order was unknown" going away, as if the order had been restored.
+ */
+export async function insertOrderOf(databaseUrl: string, event: OrderCreatedEvent): Promise<void> {
+  const db = pool(databaseUrl);
+  const { order } = event;
+  try {
+    await db.query(
+      `WITH o AS (INSERT INTO orders (id, order_number, tracking_token, status, customer_name, customer_email,
+                    shipping_address, total_cents, currency, created_at, updated_at)
+                  VALUES ($1, $2, $3, 'pending', $4, $5, $6, $7, $8, now(), now()) RETURNING id),
+            l AS (INSERT INTO order_items (order_id, line_no, product_id, name, quantity, unit_price_cents)
+                  SELECT id, 1, $9, $10, $11, $12 FROM o)
+       INSERT INTO order_status_history (order_id, status, at) SELECT id, 'pending', now() FROM o`,
+      [
+        order.id,
+        order.orderNumber,
+        uniqueName('token'),
+        order.customer.name,
+        order.customer.email,
+        JSON.stringify(order.shippingAddress),
+        order.totalCents,
+        order.currency,
+        order.items[0]?.productId,
+        order.items[0]?.name,
+        order.items[0]?.quantity,
+        order.items[0]?.unitPriceCents,
+      ],
+    );
+  } finally {
+    await db.end();
+  }
 }

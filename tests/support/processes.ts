@@ -7,7 +7,7 @@ import { type AddressInfo, createServer } from 'node:net';
 import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { serviceArgs } from '../../dev/src/processes.ts';
-import { repoRoot } from '../../dev/src/settings.ts';
+import { repoRoot, STACK_PORT_VARIABLES, type StackPorts } from '../../dev/src/settings.ts';
 
 export const testToken = randomBytes(24).toString('hex');
 
@@ -131,6 +131,19 @@ export async function freePort(): Promise<number> {
   const { port } = server.address() as AddressInfo;
   await new Promise((resolve) => server.close(resolve));
   return port;
+}
+
+/** A free port for every port variable of the local stack, all different. */
+export async function freeStackPorts(): Promise<StackPorts> {
+  const picked = new Set<number>();
+  const entries: [string, number][] = [];
+  for (const name of STACK_PORT_VARIABLES) {
+    let port = await freePort();
+    while (picked.has(port)) port = await freePort();
+    picked.add(port);
+    entries.push([name, port]);
+  }
+  return Object.fromEntries(entries) as StackPorts;
 }
 
 export async function waitUntil(what: string, check: () => Promise<boolean>, timeoutMs = 60_000, everyMs = 250) {

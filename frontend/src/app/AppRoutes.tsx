@@ -4,6 +4,8 @@ import { CatalogPage } from '../features/catalog/components/CatalogPage.tsx';
 import { ProductDetailPage } from '../features/catalog/components/ProductDetailPage.tsx';
 import { CheckoutPage } from '../features/checkout/components/CheckoutPage.tsx';
 import { ConfirmationPage } from '../features/checkout/components/ConfirmationPage.tsx';
+import { OpsPage } from '../features/ops/components/OpsPage.tsx';
+import { TracePage } from '../features/traces/components/TracePage.tsx';
 import { TrackingPage } from '../features/tracking/components/TrackingPage.tsx';
 import { Layout } from './Layout.tsx';
 import { NotFoundPage } from './NotFoundPage.tsx';
@@ -18,6 +20,8 @@ export function AppRoutes() {
         <Route path="checkout" element={<CheckoutPage />} />
         <Route path="order-confirmation/:orderNumber" element={<ConfirmationPage />} />
         <Route path="track/:trackingToken" element={<TrackingPage />} />
+        <Route path="ops" element={<OpsPage />} />
+        <Route path="traces/:traceId" element={<TracePage />} />
         <Route path="*" element={<NotFoundPage />} />
       </Route>
     </Routes>

@@ -37,6 +37,7 @@ export function Layout() {
             <NavLink to="/" end>
               Shop
             </NavLink>
+            <NavLink to="/ops">Pipeline</NavLink>
             <NavLink
               to="/cart"
               className="site-nav__cart"

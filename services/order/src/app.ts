@@ -13,6 +13,7 @@ import { problemErrorHandler, problemNotFoundHandler, RouteMethods } from './pro
 import { limitOrderCreation } from './rate-limit.ts';
 import { healthRoutes, type Readiness } from './routes/health.ts';
 import { internalRoutes } from './routes/internal.ts';
+import { type OpsRoutesOptions, opsRoutes } from './routes/ops.ts';
 import { publicRoutes } from './routes/public.ts';
 import type { OrderStore } from './store/types.ts';
 
@@ -32,6 +33,8 @@ export interface AppDeps {
   apiDocs?: boolean;
   /** Prometheus metrics, served at /metrics (not under /api: the frontend's proxy does not expose them). */
   metrics?: OrderServiceMetrics;
+  /** The live pipeline page's API at /api/ops; unset: not served. */
+  ops?: OpsRoutesOptions;
 }
 
 /** The Order Service as a Fastify app, without a port: main.ts listens, tests use `app.inject`. */
@@ -101,6 +104,7 @@ export async function buildApp(deps: AppDeps) {
     }),
     trackOrder: trackOrderHandler(deps.store),
   });
+  if (deps.ops) await app.register(opsRoutes, { prefix: '/api/ops', ...deps.ops });
   await app.register(internalRoutes, {
     prefix: '/internal',
     serviceToken: deps.serviceToken,

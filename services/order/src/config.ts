@@ -5,6 +5,7 @@ import {
   type Env,
   intFromEnv as int,
   ORDER_CREATED_TOPIC,
+  ORDER_PROCESSOR_GROUP,
   serviceTokenFromEnv,
 } from '@metalmart/contracts';
 
@@ -26,6 +27,10 @@ export interface OrderServiceConfig {
   trustProxyHops: number;
   /** Serve Swagger UI at /api/docs. */
   apiDocs: boolean;
+  /** Serve /api/ops (the shop's live pipeline page: queue state, dead letters and their replay). */
+  opsApi: boolean;
+  /** The processors' consumer group, whose lag and members /api/ops shows. */
+  processorGroupId: string;
   /** Published outbox rows are deleted after this long (kept a while to look into, and for replays). */
   outboxRetentionMs: number;
   logLevel: string;
@@ -50,6 +55,8 @@ export function readConfig(env: Env = process.env): OrderServiceConfig {
     orderRateLimitPerMinute: int(env, 'ORDER_RATE_LIMIT_PER_MINUTE', 0, 0, 1_000_000),
     trustProxyHops: int(env, 'TRUST_PROXY_HOPS', 0, 0, 10),
     apiDocs: bool(env, 'API_DOCS', false),
+    opsApi: bool(env, 'OPS_API', false),
+    processorGroupId: env.KAFKA_GROUP_ID || ORDER_PROCESSOR_GROUP,
     logLevel: env.LOG_LEVEL || 'info',
   };
 }

@@ -4,6 +4,9 @@ import { buildApp } from './app.ts';
 import type { OrderServiceConfig } from './config.ts';
 import { createKafkaEventProducer } from './kafka/producer.ts';
 import { createOrderServiceMetrics } from './metrics.ts';
+import { findDeadLetter, replayDeadLetter } from './ops/dead-letters.ts';
+import { createKafkaQueue } from './ops/kafka-queue.ts';
+import { createOpsMonitor } from './ops/monitor.ts';
 import { outboxBacklog } from './outbox/backlog.ts';
 import { startOutboxPruner } from './outbox/pruner.ts';
 import { OutboxRelay } from './outbox/relay.ts';
@@ -40,6 +43,9 @@ export async function createOrderService(config: OrderServiceConfig, log: Fastif
   const metrics = createOrderServiceMetrics({ backlog: () => outboxBacklog(pool) });
   const relay = new OutboxRelay({ pool, producer, log, pollIntervalMs: config.outboxPollMs, observer: metrics });
   const store = withCatalogCache(createPostgresOrderStore(pool), 30_000);
+  const { kafkaBrokers: brokers, kafkaTopic: topic } = config;
+  const queue = config.opsApi ? createKafkaQueue({ brokers, topic, groupId: config.processorGroupId }) : undefined;
+  const monitor = queue && createOpsMonitor({ queue, pool, brokers, topic, groupId: config.processorGroupId });
   const app = await buildApp({
     store,
     topic: config.kafkaTopic,
@@ -49,6 +55,13 @@ export async function createOrderService(config: OrderServiceConfig, log: Fastif
     trustProxyHops: config.trustProxyHops,
     apiDocs: config.apiDocs,
     metrics,
+    ...(monitor && {
+      ops: {
+        monitor,
+        findDeadLetter: (offset: bigint) => findDeadLetter(brokers, topic, offset),
+        replayDeadLetter: (letter) => replayDeadLetter(brokers, letter),
+      },
+    }),
     producer: { publishOrderCreated: (event) => relay.publishSoon(event.eventId, config.publishWaitMs) },
     readiness: async () => {
       const [outbox, kafka] = await Promise.allSettled([
@@ -71,6 +84,8 @@ export async function createOrderService(config: OrderServiceConfig, log: Fastif
     listen: () => app.listen({ port: config.port, host: config.host }),
     async close() {
       await app.close(); // stop taking requests, finish the ones in flight
+      monitor?.close();
+      await queue?.close();
       await relay.stop();
       await pruner.stop();
       await producer.close();

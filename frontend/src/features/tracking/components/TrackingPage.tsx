@@ -134,9 +134,30 @@ function TrackedOrder({ order, tracking }: { order: TrackingResponse; tracking: 
                 {order.shipTo.city}, {countryName(order.shipTo.country)}
               </dd>
             </div>
+            {order.traceId && <TraceRow traceId={order.traceId} />}
           </dl>
         </section>
       </div>
+    </div>
+  );
+}
+
+/** The order's trace id, to find its log lines; with a trace viewer running, a link to its waterfall. */
+function TraceRow({ traceId }: { traceId: string }) {
+  // Read at render time: the local stack sets it only when it starts with tracing.
+  const viewer = import.meta.env.VITE_TRACE_VIEWER_URL;
+  return (
+    <div className="summary__row">
+      <dt>Trace ID</dt>
+      <dd>
+        <code data-testid="trace-id">{traceId}</code>
+        {viewer ? (
+          <>
+            {' '}
+            <Link to={`/traces/${traceId}`}>Open trace</Link>
+          </>
+        ) : null}
+      </dd>
     </div>
   );
 }

@@ -60,6 +60,11 @@ export async function listDeadLetters(brokers: string[], topic: string): Promise
   }
 }
 
+/** The dead letter at `offset` of `<topic>.dlq`, if there is one. */
+export async function findDeadLetter(brokers: string[], topic: string, offset: bigint) {
+  return (await listDeadLetters(brokers, topic)).find((l) => l.offset === offset);
+}
+
 /** Publishes the original record (key, value, headers without the dead-letter ones) to its source topic again. */
 export async function replayDeadLetter(brokers: string[], letter: DeadLetterRecord): Promise<void> {
   const headers = new Map([...letter.headers].filter(([name]) => !name.startsWith('dlq_')));

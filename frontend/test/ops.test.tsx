@@ -1,0 +1,267 @@
+import type { OpsDeadLetter, OpsSnapshot } from '@metalmart/contracts';
+import { act, screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { describe, expect, it, vi } from 'vitest';
+import type { Processors } from '../src/features/ops/api/stack-api.ts';
+import { fakeApi, json, renderApp } from './helpers.tsx';
+
+function snapshot(overrides: Partial<OpsSnapshot> = {}): OpsSnapshot {
+  return {
+    at: '2026-01-05T10:00:10.000Z',
+    topic: 'order.created',
+    groupId: 'order-processor',
+    kafkaError: null,
+    group: {
+      state: 'Stable',
+      members: [
+        {
+          memberId: 'm-1',
+          clientId: 'order-processor-a1',
+          instance: 'order-processor-a1',
+          host: '/127.0.0.1',
+          partitions: [0, 1, 2],
+          topics: ['order.created'],
+        },
+        {
+          memberId: 'm-2',
+          clientId: 'order-processor-b2',
+          instance: 'order-processor-b2',
+          host: '/127.0.0.1',
+          partitions: [],
+          topics: ['order.created'],
+        },
+      ],
+    },
+    partitions: [
+      { partition: 0, owner: 'order-processor-a1', endOffset: '10', committed: '10', lag: 0, lagSeconds: null },
+      { partition: 1, owner: 'order-processor-a1', endOffset: '7', committed: '4', lag: 3, lagSeconds: 2.44 },
+      { partition: 2, owner: null, endOffset: '5', committed: null, lag: 5, lagSeconds: 12 },
+    ],
+    rebalances: [
+      { at: '2026-01-05T10:00:05.000Z', state: 'Stable', assignment: { 'order-processor-a1': [0, 1, 2] } },
+      { at: '2026-01-05T10:00:01.000Z', state: 'PreparingRebalance', assignment: {} },
+    ],
+    rates: { accepted: [0, 1, 2, 12], shipped: [0, 0, 1, 3] },
+    outbox: { unpublished: 2, oldestAgeSeconds: 1.5 },
+    statuses: { pending: 4, processing: 1, confirmed: 0, shipped: 9 },
+    transitions: [
+      {
+        orderNumber: 'MM-1001',
+        status: 'shipped',
+        at: '2026-01-05T10:00:09.000Z',
+        instance: 'order-processor-a1',
+        partition: 1,
+        offset: '3',
+      },
+    ],
+    ...overrides,
+  };
+}
+
+const DEAD_LETTER: OpsDeadLetter = {
+  id: '17',
+  at: '2026-01-05T10:00:03.000Z',
+  reason: 'invalid event: missing orderId',
+  source: { topic: 'order.created', partition: 2, offset: '41' },
+  key: 'c0ffee00-0000-4000-8000-000000000001',
+};
+
+const PROCESSORS: Processors = {
+  instances: [{ name: 'order-processor-a1', port: 8091, pid: 4242 }],
+  desired: 1,
+};
+
+function section(name: string) {
+  return screen.getByRole('region', { name });
+}
+
+describe('ops page', () => {
+  it('shows one partitions row per partition with its owner, lag highlighted, and the group', async () => {
+    renderApp('/ops', fakeApi({ 'GET /api/ops/snapshot': () => json(snapshot()) }));
+
+    const table = await screen.findByTestId('partitions-table');
+    expect(screen.getByRole('heading', { level: 1 })).toHaveTextContent('Pipeline');
+    const partitions = section('Partitions of order.created');
+    expect(partitions).toContainElement(table);
+    const headers = within(table)
+      .getAllByRole('columnheader')
+      .map((header) => header.textContent);
+    expect(headers).toEqual(['Partition', 'Owner', 'End offset', 'Committed', 'Lag', 'Lag (s)']);
+
+    const rows = within(table).getAllByRole('row').slice(1);
+    expect(rows).toHaveLength(3);
+    expect(rows[0]).toHaveTextContent(/^0order-processor-a11010/);
+    expect(rows[0]).not.toHaveClass('ops-table__row--lagging');
+    expect(rows[1]).toHaveTextContent('order-processor-a1743');
+    expect(rows[1]).toHaveTextContent(/32\.4$/);
+    expect(rows[1]).toHaveClass('ops-table__row--lagging');
+    expect(rows[2]).toHaveTextContent('2—5—512.0');
+    expect(within(partitions).getByTestId('group-line')).toHaveTextContent('Group order-processor · state Stable');
+  });
+
+  it('lists the group members, an idle one as idle, and the rebalances newest first', async () => {
+    renderApp('/ops', fakeApi({ 'GET /api/ops/snapshot': () => json(snapshot()) }));
+    const members = await screen.findByRole('list', { name: 'Members' });
+    const items = within(members).getAllByRole('listitem');
+    expect(items[0]).toHaveTextContent('order-processor-a1');
+    expect(items[0]).toHaveTextContent('0, 1, 2');
+    expect(items[1]).toHaveTextContent('order-processor-b2');
+    expect(within(items[1] as HTMLElement).getByText('idle')).toBeVisible();
+
+    const timeline = within(section('Group members')).getByRole('list', { name: 'Rebalances' });
+    const entries = within(timeline).getAllByRole('listitem');
+    expect(entries[0]).toHaveTextContent('Stable');
+    expect(entries[0]).toHaveTextContent('order-processor-a1: 0,1,2');
+    expect(entries[1]).toHaveTextContent('PreparingRebalance');
+
+    const throughput = section('Throughput');
+    expect(within(throughput).getByRole('img', { name: /^Accepted orders per second.*now 12\.0$/ })).toBeVisible();
+    expect(within(throughput).getByTestId('outbox')).toHaveTextContent('Outbox: 2 unpublished, oldest 1.5 s');
+    expect(within(throughput).getByText('Shipped', { selector: 'dt' }).nextSibling).toHaveTextContent('9');
+  });
+
+  it('shows a Kafka error above the partitions and the latest transitions', async () => {
+    renderApp(
+      '/ops',
+      fakeApi({ 'GET /api/ops/snapshot': () => json(snapshot({ kafkaError: 'broker 127.0.0.1:9092 refused' })) }),
+    );
+    expect(await screen.findByTestId('kafka-error')).toHaveTextContent('Kafka: broker 127.0.0.1:9092 refused');
+    expect(screen.getByTestId('kafka-error')).toHaveAttribute('role', 'alert');
+    const transitions = within(section('Latest transitions')).getByRole('table');
+    expect(
+      within(transitions)
+        .getAllByRole('columnheader')
+        .map((header) => header.textContent),
+    ).toEqual(['Order', 'Status', 'Instance', 'Partition', 'Offset', 'Time']);
+    expect(within(transitions).getAllByRole('row')[1]).toHaveTextContent('MM-1001shippedorder-processor-a113');
+  });
+
+  it('replays a dead letter with a POST and says so', async () => {
+    const user = userEvent.setup();
+    let letters = [DEAD_LETTER];
+    const fetch = fakeApi({
+      'GET /api/ops/snapshot': () => json(snapshot()),
+      'GET /api/ops/dead-letters': () => json({ deadLetters: letters }),
+      'POST /api/ops/dead-letters/17/replay': () => {
+        letters = [];
+        return json({ replayed: '17', topic: 'order.created' });
+      },
+    });
+    renderApp('/ops', fetch);
+
+    const button = await screen.findByRole('button', { name: 'Replay dead letter 17' });
+    const row = button.closest('tr') as HTMLElement;
+    expect(row).toHaveTextContent('invalid event: missing orderId');
+    expect(row).toHaveTextContent('order.created/2@41');
+    expect(row).toHaveTextContent('c0ffee00-0000-4000-8000-000000000001');
+
+    await user.click(button);
+    expect(await screen.findByTestId('replay-status')).toHaveTextContent('Dead letter 17 replayed to order.created');
+    expect(screen.getByTestId('replay-status')).toHaveAttribute('role', 'status');
+    expect(fetch).toHaveBeenCalledWith('/api/ops/dead-letters/17/replay', expect.objectContaining({ method: 'POST' }));
+    expect(await within(section('Dead letters')).findByText('No dead letters')).toBeVisible();
+  });
+
+  it('shows the problem detail when a replay is turned down', async () => {
+    const user = userEvent.setup();
+    renderApp(
+      '/ops',
+      fakeApi({
+        'GET /api/ops/snapshot': () => json(snapshot()),
+        'GET /api/ops/dead-letters': () => json({ deadLetters: [DEAD_LETTER] }),
+        'POST /api/ops/dead-letters/17/replay': () =>
+          json({ title: 'Gone', status: 409, detail: 'Dead letter 17 is no longer on the topic' }, 409),
+      }),
+    );
+    await user.click(await screen.findByRole('button', { name: 'Replay dead letter 17' }));
+    expect(await screen.findByTestId('replay-status')).toHaveTextContent('Dead letter 17 is no longer on the topic');
+  });
+
+  it('says the ops API is off on a 404 and stops asking', async () => {
+    vi.useFakeTimers();
+    const fetch = fakeApi({});
+    renderApp('/ops', fetch);
+    await act(async () => {
+      await vi.advanceTimersByTimeAsync(0);
+    });
+    expect(screen.getByTestId('ops-off')).toHaveTextContent(
+      'The ops API is off: start the Order Service with OPS_API=1 (npm start does)',
+    );
+    const snapshotCalls = () => fetch.mock.calls.filter(([url]) => url === '/api/ops/snapshot').length;
+    expect(snapshotCalls()).toBe(1);
+    await act(async () => {
+      await vi.advanceTimersByTimeAsync(10_000);
+    });
+    expect(snapshotCalls()).toBe(1);
+  });
+
+  it('keeps the last snapshot on screen while the Order Service is unreachable', async () => {
+    vi.useFakeTimers();
+    let up = true;
+    renderApp(
+      '/ops',
+      fakeApi({
+        'GET /api/ops/snapshot': () => (up ? json(snapshot()) : Promise.reject(new TypeError('Failed to fetch'))),
+      }),
+    );
+    await act(async () => {
+      await vi.advanceTimersByTimeAsync(0);
+    });
+    up = false;
+    await act(async () => {
+      await vi.advanceTimersByTimeAsync(1_000);
+    });
+    expect(screen.getByTestId('ops-unreachable')).toHaveTextContent('not reachable');
+    expect(screen.getByTestId('partitions-table')).toBeInTheDocument();
+  });
+
+  it('hides the scaling controls when the stack runner is not there', async () => {
+    renderApp('/ops', fakeApi({ 'GET /api/ops/snapshot': () => json(snapshot()) }));
+    expect(await screen.findByTestId('scaling-unavailable')).toHaveTextContent(
+      'Scaling is available under npm start (npm run scale -- N)',
+    );
+    expect(screen.queryByRole('button', { name: 'Add instance' })).not.toBeInTheDocument();
+  });
+
+  it('adds a processor instance with a PUT of the count plus one', async () => {
+    const user = userEvent.setup();
+    const fetch = fakeApi({
+      'GET /api/ops/snapshot': () => json(snapshot()),
+      'GET /stack/processors': () => json(PROCESSORS),
+      'PUT /stack/processors': (init) => {
+        const { count } = JSON.parse(String(init?.body)) as { count: number };
+        return json({
+          instances: [...PROCESSORS.instances, { name: 'order-processor-b2', port: 8092, pid: null }],
+          desired: count,
+        });
+      },
+    });
+    renderApp('/ops', fetch);
+
+    expect(await screen.findByText(/Processor instances:/)).toHaveTextContent('Processor instances: 1');
+    await user.click(screen.getByRole('button', { name: 'Add instance' }));
+    await waitFor(() => expect(screen.getByText(/Processor instances:/)).toHaveTextContent('Processor instances: 2'));
+    const put = fetch.mock.calls.find(([, init]) => init?.method === 'PUT');
+    expect(put?.[0]).toBe('/stack/processors');
+    expect(JSON.parse(String(put?.[1]?.body))).toEqual({ count: 2 });
+    expect(screen.getByRole('button', { name: 'Remove instance' })).toBeEnabled();
+  });
+
+  it('disables Remove instance at zero processors', async () => {
+    renderApp(
+      '/ops',
+      fakeApi({
+        'GET /api/ops/snapshot': () => json(snapshot()),
+        'GET /stack/processors': () => json({ instances: [], desired: 0 }),
+      }),
+    );
+    expect(await screen.findByRole('button', { name: 'Remove instance' })).toBeDisabled();
+  });
+
+  it('is linked from the header as Pipeline', async () => {
+    renderApp('/ops', fakeApi({ 'GET /api/ops/snapshot': () => json(snapshot()) }));
+    const nav = screen.getByRole('navigation', { name: 'Main' });
+    expect(within(nav).getByRole('link', { name: 'Pipeline' })).toHaveAttribute('href', '/ops');
+    await screen.findByTestId('partitions-table');
+  });
+});
