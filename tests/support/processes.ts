@@ -161,12 +161,16 @@ export async function waitUntil(what: string, check: () => Promise<boolean>, tim
 }
 
 /** The Vite dev server of the shop, proxying /api to `orderServiceUrl` (as `npm start` runs it). */
-export async function startFrontend(orderServiceUrl: string): Promise<ServiceProcess & { port: number }> {
+/** `env`: more of the dev server's variables (VITE_TRACE_VIEWER_URL, VITE_STACK_URL). */
+export async function startFrontend(
+  orderServiceUrl: string,
+  env: Record<string, string> = {},
+): Promise<ServiceProcess & { port: number }> {
   const port = await freePort();
   const { handle } = spawnTracked(
     'frontend',
     [`${repoRoot}/node_modules/vite/bin/vite.js`, '--host', '127.0.0.1', '--port', String(port), '--strictPort'],
-    { cwd: `${repoRoot}/frontend`, env: { VITE_PROXY_TARGET: orderServiceUrl } },
+    { cwd: `${repoRoot}/frontend`, env: { VITE_PROXY_TARGET: orderServiceUrl, ...env } },
   );
   const url = `http://127.0.0.1:${port}`;
   await waitUntil('the Vite dev server', async () => (await fetch(url)).ok, 60_000);

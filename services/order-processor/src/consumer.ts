@@ -53,7 +53,6 @@ export class OrderConsumer {
   #loop: Promise<void> | undefined;
   #commitTimer: NodeJS.Timeout | undefined;
   #flushing: Promise<void> = Promise.resolve();
-  readonly stats = { received: 0, completed: 0, deadLettered: 0, fenced: 0, retries: 0, rebalances: 0 };
 
   constructor(deps: OrderConsumerDeps) {
     this.#deps = deps;
@@ -77,7 +76,6 @@ export class OrderConsumer {
   /** Subscribes and consumes until stop(); a lost broker means resubscribing with backoff, never exiting. */
   start(): void {
     this.#deps.member.onAssignment(({ generation, partitions }) => {
-      this.stats.rebalances += 1;
       this.#observer.rebalanced();
       this.#tracker.assign(
         partitions.map((p) => partitionKey(p.topic, p.partition)),
@@ -115,13 +113,12 @@ export class OrderConsumer {
       const { topic, partition, offset, key } = delivery;
       const ticket = this.#tracker.start(partitionKey(topic, partition), offset, delivery.generation);
       if (typeof ticket === 'string') {
-        this.stats.fenced += 1; // not ours any more, fetched for an old assignment, or already handled here
-        this.#observer.fenced(ticket);
+        this.#observer.fenced(ticket); // not ours any more, fetched for an old assignment, or already handled here
         continue;
       }
       const traceId = traceIdOf(delivery.headers.get(HEADERS.traceparent));
       this.#deps.log.info({ topic, partition, offset: offset.toString(), key, traceId }, 'Received message');
-      this.stats.received += 1;
+      this.#observer.received();
       const handled = inDeliverySpan(delivery, this.#deps.groupId, () => this.#handle(delivery, ticket, traceId));
       const work = handled.finally(() => {
         this.#inFlight.delete(work);
@@ -144,7 +141,6 @@ export class OrderConsumer {
         const parsed = parseOrderCreatedEvent(delivery.value);
         if (!parsed.ok) throw new PoisonMessageError(parsed.error);
         await this.#deps.processOrder(parsed.value, source, signal);
-        this.stats.completed += 1;
         this.#observer.completed();
         this.#tracker.finish(ticket);
         return;
@@ -162,7 +158,6 @@ export class OrderConsumer {
           }
           return;
         }
-        this.stats.retries += 1;
         this.#observer.retried(code);
         noteOnDelivery('retry', { code, attempt });
         const delay = backoffDelay(attempt, BACKOFFS.order);
@@ -188,7 +183,6 @@ export class OrderConsumer {
           error: reason,
           source,
         });
-        this.stats.deadLettered += 1;
         return true;
       } catch (error) {
         this.#deps.log.warn(`dead-letter publish failed (${(error as Error).message}); retry ${attempt}`);

@@ -11,6 +11,7 @@ export interface PartitionLag {
 
 /** What the consumer loop and the workflow report (no-ops in unit tests). */
 export interface ProcessorObserver {
+  received(): void;
   completed(): void;
   retried(code: FailureCode): void;
   deadLettered(kind: 'poison' | 'exhausted'): void;
@@ -20,6 +21,7 @@ export interface ProcessorObserver {
 }
 
 export const quietObserver: ProcessorObserver = {
+  received() {},
   completed() {},
   retried() {},
   deadLettered() {},
@@ -35,6 +37,11 @@ export const quietObserver: ProcessorObserver = {
  */
 export function createProcessorMetrics(opts: { lag: () => Promise<PartitionLag[]>; inFlight: () => number }) {
   const registry = new Registry();
+  const received = new Counter({
+    name: 'metalmart_deliveries_received_total',
+    help: 'Deliveries this instance started handling (not counting fenced ones)',
+    registers: [registry],
+  });
   const completed = new Counter({
     name: 'metalmart_orders_processed_total',
     help: 'Orders whose workflow finished (shipped, or found already done)',
@@ -89,6 +96,7 @@ export function createProcessorMetrics(opts: { lag: () => Promise<PartitionLag[]
     },
   });
   const observer: ProcessorObserver = {
+    received: () => received.inc(),
     completed: () => completed.inc(),
     retried: (code) => retries.inc({ code }),
     deadLettered: (kind) => deadLettered.inc({ kind }),
@@ -96,5 +104,17 @@ export function createProcessorMetrics(opts: { lag: () => Promise<PartitionLag[]
     rebalanced: () => rebalances.inc(),
     stage: (status, seconds) => stages.observe({ status }, seconds),
   };
-  return { registry, observer };
+  const total = async (counter: Counter) => (await counter.get()).values.reduce((sum, v) => sum + v.value, 0);
+  /** The counters as /status shows them: the metrics are the one count. */
+  async function totals() {
+    return {
+      received: await total(received),
+      completed: await total(completed),
+      retries: await total(retries),
+      deadLettered: await total(deadLettered),
+      fenced: await total(fenced),
+      rebalances: await total(rebalances),
+    };
+  }
+  return { registry, observer, totals };
 }

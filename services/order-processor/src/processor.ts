@@ -52,14 +52,19 @@ export async function createProcessor(config: ProcessorConfig, log: Logger & { d
       onStage: metrics.observer.stage,
     }),
   });
-  const health = buildHealthServer(consumer, metrics.registry, () => ({
-    instance: config.instance,
-    topic: config.topic,
-    groupId: config.groupId,
-    assignments: byTopic(member.assignment().partitions),
-    memory: process.memoryUsage(),
-    trackerEntries: consumer.held,
-  }));
+  const health = buildHealthServer(
+    consumer,
+    metrics.registry,
+    () => ({
+      instance: config.instance,
+      topic: config.topic,
+      groupId: config.groupId,
+      assignments: byTopic(member.assignment().partitions),
+      memory: process.memoryUsage(),
+      trackerEntries: consumer.held,
+    }),
+    metrics.totals,
+  );
   return {
     consumer,
     /** Starts consuming and serving the health endpoints; resolves with their address. */

@@ -1,0 +1,95 @@
+// An order's trace as a person opens it: both services export to a real Jaeger v2 (the local stack's trace
+// viewer, OTLP over http/protobuf), the tracking page shows the trace id and links the shop's trace view, which
+// draws Jaeger's answer — the POST, the send, the consume linked to the send, the three transitions.
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RunningJaeger, startJaeger } from '../../dev/src/jaeger.ts';
+import { launchChromium, screenshot } from '../support/browser.ts';
+import { createTestDatabase, createTestTopic, kafkaBrokers, uniqueName } from '../support/infra.ts';
+import { placeOrder } from '../support/orders.ts';
+import {
+  freePort,
+  type ServiceProcess,
+  startFrontend,
+  startOrderService,
+  startProcessor,
+} from '../support/processes.ts';
+
+let browser: Browser;
+let page: Page;
+let jaeger: RunningJaeger;
+let topic: string;
+const running: ServiceProcess[] = [];
+let frontend: ServiceProcess;
+let orderService: ServiceProcess;
+
+beforeAll(async () => {
+  // Built from the Go module proxy on the first run (minutes on a cold Go cache), then reused.
+  jaeger = await startJaeger({ otlpHttpPort: await freePort(), uiPort: await freePort(), log: () => {} });
+  const otlp = {
+    OTEL_EXPORTER_OTLP_ENDPOINT: jaeger.otlpEndpoint,
+    OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
+    OTEL_BSP_SCHEDULE_DELAY: '200',
+  };
+  topic = await createTestTopic('trace-view');
+  orderService = await startOrderService({
+    databaseUrl: await createTestDatabase(),
+    kafkaBrokers: kafkaBrokers(),
+    topic,
+    env: otlp,
+  });
+  running.push(orderService);
+  running.push(
+    await startProcessor({
+      kafkaBrokers: kafkaBrokers(),
+      topic,
+      groupId: uniqueName('trace-view-group'),
+      orderServiceUrl: orderService.url,
+      instance: 'traced',
+      env: otlp,
+    }),
+  );
+  frontend = await startFrontend(orderService.url, { VITE_TRACE_VIEWER_URL: jaeger.uiUrl });
+  browser = await launchChromium();
+}, 20 * 60_000);
+
+afterAll(async () => {
+  await page?.close();
+  await browser?.close();
+  await frontend?.stop();
+  for (const p of running.reverse()) await p.stop();
+  await jaeger?.stop();
+});
+
+describe('the trace of an order in the shop', () => {
+  it('links the tracking page to a waterfall of the whole trace, read from Jaeger', async () => {
+    const order = await placeOrder(orderService.url);
+    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await page.goto(`${frontend.url}/track/${order.trackingToken}`);
+    const traceId = page.locator('code', { hasText: /^[0-9a-f]{32}$/ });
+    await expect.poll(() => traceId.count(), { timeout: 20_000 }).toBe(1);
+    const id = (await traceId.textContent()) ?? '';
+    await page.getByRole('link', { name: 'Open trace' }).click();
+    await page.waitForURL(new RegExp(`/traces/${id}$`));
+
+    const waterfall = page.getByRole('region', { name: 'Spans' }).getByRole('table');
+    const operations = async () => (await waterfall.getByRole('row').allTextContents()).join('\n');
+    await expect
+      .poll(operations, { timeout: 60_000, interval: 1000 })
+      .toMatch(/transition shipped[\s\S]*PUT \/internal\/orders\/:id\/status/);
+    const text = await operations();
+    for (const span of [
+      'POST /api/orders',
+      `send ${topic}`,
+      `process ${topic}`,
+      'transition processing',
+      'transition confirmed',
+    ]) {
+      expect(text).toContain(span);
+    }
+    expect(text).toMatch(new RegExp(`process ${topic}[\\s\\S]*linked to send ${topic}`));
+    expect(text).toContain('order-service');
+    expect(text).toContain('order-processor');
+    await screenshot(page, 'trace-01-waterfall');
+  });
+});
