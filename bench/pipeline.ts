@@ -1,124 +1,127 @@
-// `npm run bench`: throughput of the pipeline on this machine, next to the raw limits of the same
-// PostgreSQL and Kafka. Prints figures; asserts nothing (speed is measured here, never in a test).
+// The pipeline's phases of `npm run bench`: each builds its own database, topic and Order Service on the same
+// servers, so one phase's backlog never leaks into the next.
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ProduceAcks, Producer, stringSerializers } from '@platformatic/kafka';
 import autocannon from 'autocannon';
 import pg from 'pg';
 import { createDatabaseIfMissing } from '../dev/src/postgres.ts';
-import { readStackSettings } from '../dev/src/settings.ts';
-import { startInfra } from '../dev/src/stack.ts';
+import type { Infra } from '../dev/src/stack.ts';
 import { ensureTopics } from '../dev/src/topics.ts';
 import { migrate } from '../services/order/src/store/migrate.ts';
+import { readConfig as processorDefaults } from '../services/order-processor/src/config.ts';
 import { orderRequest } from '../tests/support/orders.ts';
-import { startOrderService, startProcessor } from '../tests/support/processes.ts';
+import { type ServiceProcess, startOrderService, startProcessor } from '../tests/support/processes.ts';
+import { type ProcessUse, sampleResources } from './resources.ts';
 
-const seconds = Number(process.env.BENCH_SECONDS || 10);
-const connections = Number(process.env.BENCH_CONNECTIONS || 32);
-const results: [string, string][] = [];
-const report = (name: string, value: string) => {
-  results.push([name, value]);
-  console.log(`  ${name}: ${value}`);
-};
+export const DEFAULTS = processorDefaults({ ORDER_SERVICE_TOKEN: 'x'.repeat(16) });
 
-const infra = await startInfra(readStackSettings());
-const suffix = randomBytes(3).toString('hex');
-const database = `metalmart_bench_${suffix}`;
-if (!infra.adminDatabaseUrl) throw new Error('the benchmark needs the local PostgreSQL (unset DATABASE_URL)');
-await createDatabaseIfMissing(infra.adminDatabaseUrl, database);
-const databaseUrl = infra.databaseUrl.replace(/\/[^/]+$/, `/${database}`);
-await migrate(databaseUrl);
-const topic = `bench-${suffix}`;
-await ensureTopics(infra.kafkaBrokers, topic, 6);
-
-async function rawPostgres(): Promise<number> {
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: 8 });
-  await pool.query('CREATE TABLE IF NOT EXISTS bench_raw (id bigint GENERATED ALWAYS AS IDENTITY, payload text)');
-  const payload = JSON.stringify(orderRequest());
-  let count = 0;
-  const deadline = Date.now() + seconds * 1000;
-  await Promise.all(
-    Array.from({ length: 8 }, async () => {
-      while (Date.now() < deadline) {
-        await pool.query('INSERT INTO bench_raw (payload) VALUES ($1)', [payload]);
-        count++;
-      }
-    }),
-  );
-  await pool.end();
-  return count / seconds;
+export interface Pipeline {
+  databaseUrl: string;
+  topic: string;
+  orderService: ServiceProcess;
+  processors: ServiceProcess[];
+  db: pg.Pool;
+  /** Starts `count` processors in one new group and resolves when all have joined. */
+  addProcessors(count: number, settings?: { stageDelayMs: number; concurrency: number }): Promise<void>;
+  /** RSS/CPU of the services and servers from now until stop(). */
+  watch(): { stop(): ProcessUse[] };
+  close(): Promise<void>;
 }
 
-async function rawKafka(): Promise<number> {
-  const producer = new Producer({
-    clientId: 'bench',
-    bootstrapBrokers: [infra.kafkaBrokers],
-    serializers: stringSerializers,
-    idempotent: true,
-    acks: ProduceAcks.ALL,
+export async function newDatabase(infra: Infra, name: string): Promise<string> {
+  if (!infra.adminDatabaseUrl) throw new Error('the benchmark needs the local PostgreSQL (unset DATABASE_URL)');
+  await createDatabaseIfMissing(infra.adminDatabaseUrl, name);
+  const url = infra.databaseUrl.replace(/\/[^/]+$/, `/${name}`);
+  await migrate(url);
+  return url;
+}
+
+export async function startPipeline(infra: Infra, servers: Map<string, number>): Promise<Pipeline> {
+  const suffix = randomBytes(3).toString('hex');
+  const databaseUrl = await newDatabase(infra, `metalmart_bench_${suffix}`);
+  const topic = `bench-${suffix}`;
+  await ensureTopics(infra.kafkaBrokers, topic, 6);
+  const orderService = await startOrderService({ databaseUrl, kafkaBrokers: infra.kafkaBrokers, topic });
+  const processors: ServiceProcess[] = [];
+  const groupId = `bench-${suffix}`;
+  return {
+    databaseUrl,
+    topic,
+    orderService,
+    processors,
+    db: new pg.Pool({ connectionString: databaseUrl, max: 2 }),
+    async addProcessors(count, settings = { stageDelayMs: 0, concurrency: DEFAULTS.concurrency }) {
+      const started = await Promise.all(
+        Array.from({ length: count }, (_, i) =>
+          startProcessor({
+            kafkaBrokers: infra.kafkaBrokers,
+            topic,
+            groupId,
+            orderServiceUrl: orderService.url,
+            instance: `bench-${processors.length + i + 1}`,
+            stageDelayMs: settings.stageDelayMs,
+            concurrency: settings.concurrency,
+          }),
+        ),
+      );
+      processors.push(...started);
+    },
+    watch() {
+      const pids = new Map(servers);
+      pids.set('Order Service', orderService.child.pid as number);
+      for (const [i, p] of processors.entries()) pids.set(`processor ${i + 1}`, p.child.pid as number);
+      return sampleResources(pids);
+    },
+    async close() {
+      await Promise.all(processors.map((p) => p.stop()));
+      await orderService.stop();
+      await this.db.end();
+    },
+  };
+}
+
+const body = JSON.stringify(orderRequest());
+
+/** POST /api/orders at `connections` for `seconds` (after a warm-up that is not counted). */
+export async function loadOrders(
+  url: string,
+  options: { connections: number; seconds?: number; amount?: number; rate?: number },
+) {
+  const run = await autocannon({
+    url: `${url}/api/orders`,
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body,
+    connections: options.connections,
+    ...(options.amount ? { amount: options.amount } : { duration: options.seconds ?? 10 }),
+    ...(options.rate ? { overallRate: options.rate } : {}),
   });
-  const value = 'x'.repeat(900); // about the size of an order.created event
-  let count = 0;
-  const deadline = Date.now() + seconds * 1000;
-  while (Date.now() < deadline) {
-    await producer.send({
-      messages: Array.from({ length: 100 }, (_, i) => ({ topic: `${topic}-raw`, key: `${count + i}`, value })),
-    });
-    count += 100;
-  }
-  await producer.close();
-  return count / seconds;
+  return {
+    perSecond: run.requests.average,
+    p50: run.latency.p50,
+    p99: run.latency.p99,
+    non2xx: run.non2xx,
+    errors: run.errors,
+  };
 }
 
-console.log(`MetalMart benchmark (${seconds} s per phase, ${connections} HTTP connections)\n`);
-console.log('Raw limits of the local servers:');
-report('PostgreSQL single-row INSERT, 8 connections, autocommit (tx/s)', (await rawPostgres()).toFixed(0));
-await ensureTopics(infra.kafkaBrokers, `${topic}-raw`, 6);
-report('Kafka idempotent producer, acks=all, batches of 100 x 900 B (msg/s)', (await rawKafka()).toFixed(0));
+export async function count(db: pg.Pool, where: string): Promise<number> {
+  return Number((await db.query(`SELECT count(*) FROM orders WHERE ${where}`)).rows[0].count);
+}
 
-console.log('\nOrder Service (separate process): POST /api/orders');
-const orderService = await startOrderService({ databaseUrl, kafkaBrokers: infra.kafkaBrokers, topic });
-const run = await autocannon({
-  url: `${orderService.url}/api/orders`,
-  method: 'POST',
-  headers: { 'content-type': 'application/json' },
-  body: JSON.stringify(orderRequest()),
-  connections,
-  duration: seconds,
-});
-report('orders accepted (req/s, mean)', run.requests.average.toFixed(0));
-report('latency p50 / p99 (ms)', `${run.latency.p50} / ${run.latency.p99}`);
-report('non-2xx responses', String(run.non2xx));
-const db = new pg.Pool({ connectionString: databaseUrl, max: 2 });
-const count = async (sql: string) => Number((await db.query(sql)).rows[0].count);
-const accepted = await count('SELECT count(*) FROM orders');
-const publishStart = Date.now();
-while ((await count('SELECT count(*) FROM outbox WHERE published_at IS NULL')) > 0) await sleep(100);
-report('outbox backlog drained after the load (ms)', String(Date.now() - publishStart));
+export async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs: number) {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`bench: timed out waiting for ${what}`);
+    await sleep(100);
+  }
+}
 
-console.log(`\nOrder Processor (STAGE_DELAY_MS=0): ${accepted} queued orders to shipped`);
-const instances = Number(process.env.BENCH_PROCESSORS || 2);
-const started = Date.now();
-const processors = await Promise.all(
-  Array.from({ length: instances }, (_, i) =>
-    startProcessor({
-      kafkaBrokers: infra.kafkaBrokers,
-      topic,
-      groupId: `bench-${suffix}`,
-      orderServiceUrl: orderService.url,
-      instance: `bench-${i + 1}`,
-      stageDelayMs: 0,
-      concurrency: 64,
-    }),
-  ),
-);
-while ((await count("SELECT count(*) FROM orders WHERE status <> 'shipped'")) > 0) await sleep(200);
-const elapsed = (Date.now() - started) / 1000;
-report(`orders shipped per second (${instances} instances, incl. their start)`, (accepted / elapsed).toFixed(0));
-report('status transitions per second', ((accepted * 3) / elapsed).toFixed(0));
-
-await Promise.all(processors.map((p) => p.stop()));
-await orderService.stop();
-await db.end();
-await infra.stop();
-console.log('\nDone. The bench database and topics are left in place for inspection.');
+/** Commit → on the topic, per outbox row: created_at (in the order's transaction) to published_at (after the ack). */
+export async function publishLatency(db: pg.Pool): Promise<{ p50: number; p99: number }> {
+  const { rows } = await db.query<{ p50: number; p99: number }>(
+    `SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY ms) AS p50, percentile_cont(0.99) WITHIN GROUP (ORDER BY ms) AS p99
+       FROM (SELECT extract(epoch FROM published_at - created_at) * 1000 AS ms FROM outbox WHERE published_at IS NOT NULL) t`,
+  );
+  return { p50: Number(rows[0]?.p50 ?? 0), p99: Number(rows[0]?.p99 ?? 0) };
+}

@@ -26,7 +26,7 @@ const commands = {
   start: 'dev/src/start.ts',
   infra: 'dev/src/infra.ts',
   test: 'dev/src/test.ts',
-  bench: 'bench/pipeline.ts',
+  bench: 'bench/suite.ts',
   kafka: 'dev/src/kafka-cli.ts',
   dlq: 'dev/src/dlq-cli.ts',
   scale: 'dev/src/scale-cli.ts',

@@ -6,7 +6,7 @@ const PRODUCT_COLUMNS = `id, name, description, price_cents AS "priceCents", cur
 
 // One statement writes the order, its lines, its first history entry and its outbox event: one round trip,
 // one transaction (a statement is atomic), and a 201 means all four are durable.
-const INSERT_ORDER = `
+export const INSERT_ORDER = `
 WITH new_order AS (
   INSERT INTO orders (id, order_number, tracking_token, status, customer_name, customer_email, shipping_address,
                       total_cents, currency, idempotency_key, request_hash, created_at, updated_at, trace_id)
@@ -36,7 +36,7 @@ SELECT o.id, o.order_number, o.tracking_token, o.status, o.customer_name, o.cust
           FROM order_status_history h WHERE h.order_id = o.id) AS history
 FROM orders o`;
 
-const APPLY_TRANSITION = `
+export const APPLY_TRANSITION = `
 WITH moved AS (
   UPDATE orders SET status = $3, updated_at = clock_timestamp() WHERE id = $1 AND status = $2 RETURNING id
 )

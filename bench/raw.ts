@@ -1,0 +1,145 @@
+// The raw limits of the same servers the pipeline runs on: pgbench with the project's own SQL (the order +
+// outbox insert and the guarded transition, from the store), and Kafka produce/consume at the event's size.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Consumer, ProduceAcks, Producer, stringDeserializers, stringSerializers } from '@platformatic/kafka';
+import pg from 'pg';
+import { ensureDebianProgram } from '../dev/src/debian.ts';
+import { APPLY_TRANSITION, INSERT_ORDER } from '../services/order/src/store/postgres-order-store.ts';
+
+const quote = (text: string) => `'${text.replaceAll("'", "''")}'`;
+
+/** A statement of the store with its parameters replaced by SQL expressions (pgbench binds no arrays). */
+function withValues(sql: string, values: Record<number, string>): string {
+  return sql.replace(/\$(\d+)/g, (_, n: string) => {
+    const value = values[Number(n)];
+    if (value === undefined) throw new Error(`no value for $${n}`);
+    return value;
+  });
+}
+
+export function orderInsertScript(sample: { event: string; headers: string; topic: string }): string {
+  const address = JSON.stringify({ line1: '1 Forge Street', city: 'Berlin', postalCode: '10115', country: 'DE' });
+  return `${withValues(INSERT_ORDER, {
+    1: 'gen_random_uuid()',
+    2: 'gen_random_uuid()::text',
+    3: 'gen_random_uuid()::text',
+    4: quote('Ada Lovelace'),
+    5: quote('demo@metalbear.com'),
+    6: quote(address),
+    7: '32700',
+    8: quote('USD'),
+    9: 'NULL',
+    10: 'NULL',
+    11: 'now()',
+    12: quote('{1,2}'),
+    13: quote('{anvil-classic,titanium-mug}'),
+    14: quote('{"Classic Forge Anvil","Titanium Camp Mug"}'),
+    15: quote('{1,2}'),
+    16: quote('{24900,3900}'),
+    17: 'gen_random_uuid()',
+    18: quote(sample.topic),
+    19: 'gen_random_uuid()::text',
+    20: quote(sample.event),
+    21: quote(sample.headers),
+    22: 'md5(random()::text)',
+  })};\n`;
+}
+
+/** One transition per transaction, each a different (order, step) of the queue table filled below. */
+export function transitionScript(): string {
+  const row = (column: string) => `(SELECT ${column} FROM bench_transitions WHERE n = :n)`;
+  return `SELECT nextval('bench_transitions_n') AS n \\gset\n${withValues(APPLY_TRANSITION, {
+    1: row('order_id'),
+    2: row('from_status'),
+    3: row('to_status'),
+    4: quote('pgbench'),
+    5: quote('bench'),
+    6: '0',
+    7: ':n',
+  })};\n`;
+}
+
+/** Every order's three steps, numbered so that an order's next step comes a whole pass later. */
+export async function fillTransitionQueue(databaseUrl: string): Promise<number> {
+  const db = new pg.Client({ connectionString: databaseUrl });
+  await db.connect();
+  try {
+    await db.query(`DROP TABLE IF EXISTS bench_transitions; DROP SEQUENCE IF EXISTS bench_transitions_n;
+      CREATE SEQUENCE bench_transitions_n;
+      CREATE TABLE bench_transitions AS
+        SELECT row_number() OVER (ORDER BY s.step, o.id) AS n, o.id AS order_id, s.from_status, s.to_status
+          FROM orders o CROSS JOIN (VALUES (0, 'pending', 'processing'), (1, 'processing', 'confirmed'),
+                                           (2, 'confirmed', 'shipped')) AS s(step, from_status, to_status)
+         WHERE o.status = 'pending';
+      ALTER TABLE bench_transitions ADD PRIMARY KEY (n); ANALYZE bench_transitions;`);
+    return Number((await db.query('SELECT count(*) FROM bench_transitions')).rows[0].count);
+  } finally {
+    await db.end();
+  }
+}
+
+export interface PgbenchResult {
+  tps: number;
+  latencyMs: number;
+}
+
+/** pgbench (Debian's postgresql-client) with one custom script: `clients` connections for `seconds`. */
+export function pgbench(databaseUrl: string, script: string, clients: number, seconds: number): PgbenchResult {
+  const binary = ensureDebianProgram(
+    { path: '/usr/bin/pgbench', pkg: 'postgresql-client', neededFor: 'for the raw PostgreSQL figures' },
+    console.log,
+  );
+  const file = join(mkdtempSync(join(tmpdir(), 'metalmart-pgbench-')), 'script.sql');
+  writeFileSync(file, script);
+  const args = ['-n', '-M', 'prepared', '-c', String(clients), '-j', '2', '-T', String(seconds), '-f', file];
+  const run = spawnSync(binary, [...args, databaseUrl], { encoding: 'utf8' });
+  const tps = /tps = ([\d.]+)/.exec(run.stdout)?.[1];
+  const latency = /latency average = ([\d.]+) ms/.exec(run.stdout)?.[1];
+  const failed = /number of failed transactions: (\d+)/.exec(run.stdout)?.[1];
+  if (run.status !== 0 || !tps || !latency) throw new Error(`pgbench failed:\n${run.stdout}${run.stderr}`);
+  if (failed && failed !== '0') throw new Error(`pgbench: ${failed} transactions failed:\n${run.stdout}`);
+  return { tps: Number(tps), latencyMs: Number(latency) };
+}
+
+/** Idempotent producer, acks=all (as the relay), batches of 100 records of `value`'s size. */
+export async function kafkaProduce(brokers: string, topic: string, value: string, seconds: number) {
+  const producer = new Producer({
+    clientId: 'bench-raw',
+    bootstrapBrokers: [brokers],
+    serializers: stringSerializers,
+    idempotent: true,
+    acks: ProduceAcks.ALL,
+  });
+  let count = 0;
+  const began = Date.now();
+  const deadline = began + seconds * 1000;
+  while (Date.now() < deadline) {
+    await producer.send({
+      messages: Array.from({ length: 100 }, (_, i) => ({ topic, key: `${count + i}`, value })),
+    });
+    count += 100;
+  }
+  await producer.close();
+  return { count, perSecond: count / ((Date.now() - began) / 1000) };
+}
+
+/** Reads `count` records of `topic` from the beginning (no group commits), as fast as the client goes. */
+export async function kafkaConsume(brokers: string, topic: string, count: number) {
+  const consumer = new Consumer({
+    clientId: 'bench-raw',
+    groupId: `bench-raw-${Date.now()}`,
+    bootstrapBrokers: [brokers],
+    deserializers: stringDeserializers,
+  });
+  const began = Date.now();
+  const stream = await consumer.consume({ topics: [topic], mode: 'earliest', autocommit: false, maxWaitTime: 100 });
+  let seen = 0;
+  for await (const _ of stream) if (++seen >= count) break;
+  const perSecond = seen / ((Date.now() - began) / 1000);
+  await stream.close();
+  await consumer.close(true);
+  return { perSecond };
+}

@@ -1,0 +1,164 @@
+// The benchmark's outputs: the printed table with ratios and targets, docs/benchmarks/<time>.json (+ latest.json),
+// an SVG chart drawn from it, and the README's benchmark table (between its bench markers).
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { repoRoot } from '../dev/src/settings.ts';
+import type { ProcessUse } from './resources.ts';
+
+export interface BenchRun {
+  seconds: number;
+  warmup: number;
+  backlog: number;
+  figures: Record<string, { value: number; unit: string }>;
+  resources: Record<string, ProcessUse[]>;
+}
+
+interface Row {
+  what: string;
+  value: string;
+  ratio?: string;
+  target?: string;
+  met?: boolean;
+}
+
+const outDir = join(repoRoot, 'docs', 'benchmarks');
+
+function rows(run: BenchRun): Row[] {
+  const f = (key: string) => run.figures[key]?.value ?? Number.NaN;
+  const insert = f('pgbench order+outbox insert');
+  const pct = (value: number) => `${Math.round((value / insert) * 100)} % of pgbench insert`;
+  const maxRss = (name: RegExp) =>
+    Math.max(
+      ...Object.values(run.resources).flatMap((use) => use.filter((u) => name.test(u.name)).map((u) => u.rssMaxMb)),
+    );
+  const rssOrder = maxRss(/^Order Service$/);
+  const rssProcessor = maxRss(/^processor/);
+  return [
+    { what: 'pgbench: order + outbox insert (16 clients)', value: `${insert} tx/s` },
+    { what: 'pgbench: guarded transition (16 clients)', value: `${f('pgbench guarded transition')} tx/s` },
+    { what: 'Kafka produce, idempotent, acks=all, event-sized', value: `${f('Kafka produce')} msg/s` },
+    { what: 'Kafka consume, event-sized', value: `${f('Kafka consume')} msg/s` },
+    {
+      what: 'POST /api/orders, 32 connections (processor at delay 0)',
+      value: `${f('accepted at 32 connections')} req/s, p50 ${f('p50 at 32 connections')} ms, p99 ${f('p99 at 32 connections')} ms`,
+      ratio: pct(f('accepted at 32 connections')),
+      target: 'p99 ≤ 100 ms',
+      met: f('p99 at 32 connections') <= 100,
+    },
+    {
+      what: 'POST /api/orders, 128 connections (processor at delay 0)',
+      value: `${f('accepted at 128 connections')} req/s, p50 ${f('p50 at 128 connections')} ms, p99 ${f('p99 at 128 connections')} ms`,
+      ratio: pct(f('accepted at 128 connections')),
+      target: '≥ 50 %',
+      met: f('accepted at 128 connections') >= insert * 0.5,
+    },
+    {
+      what: `fully processed at delay 0, 1 instance (${run.backlog} queued)`,
+      value: `${f('processed with 1 instance(s)')} orders/s`,
+      ratio: pct(f('processed with 1 instance(s)')),
+      target: '≥ 25 %',
+      met: f('processed with 1 instance(s)') >= insert * 0.25,
+    },
+    {
+      what: `fully processed at delay 0, 2 instances (${run.backlog} queued)`,
+      value: `${f('processed with 2 instance(s)')} orders/s`,
+      target: '> 1 instance',
+      met: f('processed with 2 instance(s)') > f('processed with 1 instance(s)'),
+    },
+    {
+      what: "the demo's 2 s stages, default settings, per instance",
+      value: `${f('demo stages, per instance')} orders/s`,
+      target: '≥ 150',
+      met: f('demo stages, per instance') >= 150,
+    },
+    {
+      what: `commit → on the topic at ${f('paced load')} orders/s`,
+      value: `p50 ${f('commit to topic p50')} ms, p99 ${f('commit to topic p99')} ms`,
+      target: 'p99 ≤ 20 ms',
+      met: f('commit to topic p99') <= 20,
+    },
+    {
+      what: 'RSS under load, max: Order Service / processor',
+      value: `${rssOrder} MB / ${rssProcessor} MB`,
+      target: '≤ 150 MB each',
+      met: rssOrder <= 150 && rssProcessor <= 150,
+    },
+  ];
+}
+
+function machine() {
+  const commit = (() => {
+    try {
+      return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: repoRoot, encoding: 'utf8' }).trim();
+    } catch {
+      return 'unknown';
+    }
+  })();
+  return {
+    cpu: `${cpus().length} × ${cpus()[0]?.model.trim() ?? 'unknown CPU'}`,
+    memoryGiB: Math.round(totalmem() / 2 ** 30),
+    node: process.version,
+    commit,
+    at: new Date().toISOString(),
+  };
+}
+
+function markdownTable(table: Row[]): string {
+  const lines = ['| what | figure | ratio to the raw limit | target | met |', '| --- | --- | --- | --- | --- |'];
+  for (const r of table) {
+    const met = r.met === undefined ? '' : r.met ? 'yes' : '**no**';
+    lines.push(`| ${r.what} | ${r.value} | ${r.ratio ?? ''} | ${r.target ?? ''} | ${met} |`);
+  }
+  return lines.join('\n');
+}
+
+/** Horizontal bars in orders/s (or tx/s) on one scale: the pipeline next to the raw limit it stands on. */
+function chart(run: BenchRun): string {
+  const bars: [string, number][] = [
+    ['pgbench order+outbox insert (tx/s)', run.figures['pgbench order+outbox insert']?.value ?? 0],
+    ['accepted, 32 connections', run.figures['accepted at 32 connections']?.value ?? 0],
+    ['accepted, 128 connections', run.figures['accepted at 128 connections']?.value ?? 0],
+    ['processed, 1 instance', run.figures['processed with 1 instance(s)']?.value ?? 0],
+    ['processed, 2 instances', run.figures['processed with 2 instance(s)']?.value ?? 0],
+    ['demo 2 s stages, 1 instance', run.figures['demo stages, per instance']?.value ?? 0],
+  ];
+  const max = Math.max(...bars.map(([, v]) => v), 1);
+  const rowsSvg = bars
+    .map(([label, value], i) => {
+      const y = 40 + i * 34;
+      const width = Math.round((value / max) * 460);
+      return `<text x="10" y="${y + 16}" font-size="13">${label}</text><rect x="250" y="${y}" width="${width}" height="22" fill="${i === 0 ? '#6b7280' : '#c2410c'}"/><text x="${256 + width}" y="${y + 16}" font-size="13">${value}</text>`;
+    })
+    .join('\n  ');
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="800" height="${60 + bars.length * 34}" font-family="sans-serif">
+  <text x="10" y="22" font-size="15" font-weight="bold">MetalMart npm run bench — orders per second next to PostgreSQL's own rate</text>
+  ${rowsSvg}
+</svg>
+`;
+}
+
+export async function writeReport(run: BenchRun): Promise<void> {
+  const table = rows(run);
+  const host = machine();
+  console.log('\nResults (one run, same servers):');
+  for (const r of table) {
+    const target = r.target ? `  [target ${r.target}: ${r.met ? 'met' : 'NOT met'}]` : '';
+    console.log(`  ${r.what}: ${r.value}${r.ratio ? ` — ${r.ratio}` : ''}${target}`);
+  }
+  mkdirSync(outDir, { recursive: true });
+  const json = `${JSON.stringify({ machine: host, ...run, table }, null, 2)}\n`;
+  writeFileSync(join(outDir, `${host.at.slice(0, 16).replace(':', '-')}.json`), json);
+  writeFileSync(join(outDir, 'latest.json'), json);
+  writeFileSync(join(outDir, 'latest.svg'), chart(run));
+  const readme = join(repoRoot, 'README.md');
+  const text = readFileSync(readme, 'utf8');
+  const start = '<!-- bench:start -->';
+  const end = '<!-- bench:end -->';
+  const generated = `${start}\n\n_Generated by \`npm run bench\` on ${host.at.slice(0, 10)}, commit ${host.commit}: ${host.cpu}, ${host.memoryGiB} GiB, Node.js ${host.node}; ${run.seconds} s per phase after ${run.warmup} s of warm-up. JSON and chart: [docs/benchmarks/](docs/benchmarks/)._\n\n${markdownTable(table)}\n\n${end}`;
+  if (text.includes(start) && text.includes(end)) {
+    writeFileSync(readme, text.replace(new RegExp(`${start}[\\s\\S]*${end}`), generated));
+    console.log('README.md: benchmark table updated; docs/benchmarks/latest.{json,svg} written.');
+  }
+}

@@ -1,0 +1,145 @@
+// `npm run bench`: the raw limits of this machine's PostgreSQL and Kafka, then the pipeline on the same servers,
+// with ratios to the raw limits. Prints figures and writes docs/benchmarks/ (JSON, SVG, README table); asserts
+// nothing: speed is measured here, never in a test.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { readStackSettings } from '../dev/src/settings.ts';
+import { startInfra } from '../dev/src/stack.ts';
+import { ensureTopics } from '../dev/src/topics.ts';
+import { orderCreatedEvent } from '../tests/support/orders.ts';
+import {
+  count,
+  DEFAULTS,
+  loadOrders,
+  newDatabase,
+  type Pipeline,
+  publishLatency,
+  startPipeline,
+  waitFor,
+} from './pipeline.ts';
+import {
+  fillTransitionQueue,
+  kafkaConsume,
+  kafkaProduce,
+  orderInsertScript,
+  pgbench,
+  transitionScript,
+} from './raw.ts';
+import { type BenchRun, writeReport } from './report.ts';
+import type { ProcessUse } from './resources.ts';
+
+const seconds = Number(process.env.BENCH_SECONDS || 20);
+const warmup = Number(process.env.BENCH_WARMUP_SECONDS || 5);
+const backlog = Number(process.env.BENCH_BACKLOG || 6000);
+const settings = readStackSettings();
+const PHASES = 10;
+let phase = 0;
+const began = Date.now();
+/** The progress line: which phase, how long the suite has run. */
+function step(title: string) {
+  phase += 1;
+  console.log(`[${phase}/${PHASES}] ${title} … (${Math.round((Date.now() - began) / 1000)} s so far)`);
+}
+
+const infra = await startInfra(settings);
+const postmaster = Number(
+  readFileSync(join(settings.dataDir, 'postgres', 'postmaster.pid'), 'utf8').split('\n')[0] || Number.NaN,
+);
+const servers = new Map<string, number>([['PostgreSQL', postmaster]]);
+if (infra.servers.kafka?.pid) servers.set('Kafka', infra.servers.kafka.pid);
+const run: BenchRun = { seconds, warmup, backlog, figures: {}, resources: {} };
+const figure = (key: string, value: number, unit: string) => {
+  run.figures[key] = { value: Math.round(value * 10) / 10, unit };
+  console.log(`      ${key}: ${run.figures[key]?.value} ${unit}`);
+};
+const resources = (key: string, use: ProcessUse[]) => {
+  run.resources[key] = use;
+  console.log(`      ${use.map((u) => `${u.name} ${u.rssMaxMb} MB ${u.cpuPercent} %`).join(' · ')}`);
+};
+
+// (a) The raw limits.
+const rawDb = await newDatabase(infra, `metalmart_bench_raw_${Date.now()}`);
+const sampleEvent = JSON.stringify(orderCreatedEvent());
+step(`pgbench: the order + outbox insert statement, 16 clients, ${seconds} s`);
+const insert = pgbench(
+  rawDb,
+  orderInsertScript({ event: sampleEvent, headers: '{}', topic: 'order.created' }),
+  16,
+  seconds,
+);
+figure('pgbench order+outbox insert', insert.tps, 'tx/s');
+step(`pgbench: the guarded transition statement, 16 clients, ${seconds} s`);
+await fillTransitionQueue(rawDb);
+figure('pgbench guarded transition', pgbench(rawDb, transitionScript(), 16, seconds).tps, 'tx/s');
+step(`Kafka: produce (idempotent, acks=all) ${sampleEvent.length} B records, ${seconds} s`);
+const rawTopic = `bench-raw-${Date.now()}`;
+await ensureTopics(infra.kafkaBrokers, rawTopic, 6);
+const produced = await kafkaProduce(infra.kafkaBrokers, rawTopic, sampleEvent, seconds);
+figure('Kafka produce', produced.perSecond, 'msg/s');
+step(`Kafka: consume those ${produced.count} records`);
+figure('Kafka consume', (await kafkaConsume(infra.kafkaBrokers, rawTopic, produced.count)).perSecond, 'msg/s');
+
+// (b) The pipeline: accepting while one processor (delay 0) works the queue.
+let pipeline: Pipeline = await startPipeline(infra, servers);
+await pipeline.addProcessors(1);
+for (const connections of [32, 128]) {
+  step(`POST /api/orders at ${connections} connections, processor at delay 0 (${warmup} s warm-up + ${seconds} s)`);
+  await loadOrders(pipeline.orderService.url, { connections, seconds: warmup });
+  const watch = pipeline.watch();
+  const load = await loadOrders(pipeline.orderService.url, { connections, seconds });
+  resources(`accept-${connections}`, watch.stop());
+  figure(`accepted at ${connections} connections`, load.perSecond, 'req/s');
+  figure(`p50 at ${connections} connections`, load.p50, 'ms');
+  figure(`p99 at ${connections} connections`, load.p99, 'ms');
+  if (load.non2xx + load.errors > 0) console.log(`      (${load.non2xx} non-2xx, ${load.errors} errors)`);
+}
+await pipeline.close();
+
+// Fully processed orders/s: a backlog first, then the processors start on it.
+for (const instances of [1, 2]) {
+  step(`${backlog} queued orders to shipped, ${instances} instance(s) at delay 0`);
+  pipeline = await startPipeline(infra, servers);
+  await loadOrders(pipeline.orderService.url, { connections: 32, amount: backlog });
+  await pipeline.addProcessors(instances);
+  const t0 = Date.now();
+  const watch = pipeline.watch();
+  await waitFor('the backlog shipped', async () => (await count(pipeline.db, "status <> 'shipped'")) === 0, 600_000);
+  resources(`process-${instances}`, watch.stop());
+  figure(`processed with ${instances} instance(s)`, backlog / ((Date.now() - t0) / 1000), 'orders/s');
+  await pipeline.close();
+}
+
+step(`the demo's stages (STAGE_DELAY_MS=${DEFAULTS.stageDelayMs}, concurrency ${DEFAULTS.concurrency}), 1 instance`);
+pipeline = await startPipeline(infra, servers);
+await loadOrders(pipeline.orderService.url, { connections: 32, amount: backlog });
+await pipeline.addProcessors(1, { stageDelayMs: DEFAULTS.stageDelayMs, concurrency: DEFAULTS.concurrency });
+// Steady state: after the first whole workflow (3 stages), for `seconds` or until the backlog runs low.
+await new Promise((resolve) => setTimeout(resolve, DEFAULTS.stageDelayMs * 3 + 2000));
+const watchDemo = pipeline.watch();
+const shippedBefore = await count(pipeline.db, "status = 'shipped'");
+const demoStart = Date.now();
+await waitFor(
+  'the window',
+  async () => Date.now() - demoStart > seconds * 1000 || (await count(pipeline.db, "status = 'pending'")) === 0,
+  600_000,
+);
+const shippedInWindow = (await count(pipeline.db, "status = 'shipped'")) - shippedBefore;
+resources('demo', watchDemo.stop());
+figure('demo stages, per instance', shippedInWindow / ((Date.now() - demoStart) / 1000), 'orders/s');
+await pipeline.close();
+
+step(`commit → on the topic at 500 orders/s for ${seconds} s (processor at delay 0)`);
+pipeline = await startPipeline(infra, servers);
+await pipeline.addProcessors(1);
+const paced = await loadOrders(pipeline.orderService.url, { connections: 32, seconds, rate: 500 });
+const latency = await publishLatency(pipeline.db);
+figure('paced load', paced.perSecond, 'req/s');
+figure('commit to topic p50', latency.p50, 'ms');
+figure('commit to topic p99', latency.p99, 'ms');
+await pipeline.close();
+
+await writeReport(run);
+await infra.stop();
+console.log(
+  `\nDone in ${Math.round((Date.now() - began) / 1000)} s. The bench databases and topics stay for inspection.`,
+);
