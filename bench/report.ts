@@ -132,7 +132,8 @@ function chart(run: BenchRun): string {
       return `<text x="10" y="${y + 16}" font-size="13">${label}</text><rect x="250" y="${y}" width="${width}" height="22" fill="${i === 0 ? '#6b7280' : '#c2410c'}"/><text x="${256 + width}" y="${y + 16}" font-size="13">${value}</text>`;
     })
     .join('\n  ');
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="800" height="${60 + bars.length * 34}" font-family="sans-serif">
+  return `<svg xmlns="http://www.w3.org/2000/svg" role="img" width="800" height="${60 + bars.length * 34}" font-family="sans-serif">
+  <title>Orders per second of the pipeline next to pgbench's rate for the same insert statement</title>
   <text x="10" y="22" font-size="15" font-weight="bold">MetalMart npm run bench — orders per second next to PostgreSQL's own rate</text>
   ${rowsSvg}
 </svg>
@@ -161,4 +162,8 @@ export async function writeReport(run: BenchRun): Promise<void> {
     writeFileSync(readme, text.replace(new RegExp(`${start}[\\s\\S]*${end}`), generated));
     console.log('README.md: benchmark table updated; docs/benchmarks/latest.{json,svg} written.');
   }
+  // The repo's one formatter lays out what was generated (the table's padding, the JSON), so `biome ci` passes.
+  execFileSync(join(repoRoot, 'node_modules', '.bin', 'biome'), ['format', '--write', readme, outDir], {
+    stdio: 'ignore',
+  });
 }

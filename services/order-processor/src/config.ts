@@ -44,7 +44,7 @@ export function readConfig(env: Env = process.env): ProcessorConfig {
     orderServiceUrl: orderServiceUrl.replace(/\/$/, ''),
     orderServiceToken,
     stageDelayMs,
-    concurrency: int(env, 'PROCESSOR_CONCURRENCY', 64, 1, 10_000),
+    concurrency: int(env, 'PROCESSOR_CONCURRENCY', 1024, 1, 10_000),
     port: int(env, 'PORT', 8081, 0, 65535),
     host: env.HOST || '127.0.0.1',
     instance: env.PROCESSOR_INSTANCE || `${hostname()}-${process.pid}`,

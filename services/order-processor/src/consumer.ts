@@ -140,7 +140,7 @@ export class OrderConsumer {
       try {
         const parsed = parseOrderCreatedEvent(delivery.value);
         if (!parsed.ok) throw new PoisonMessageError(parsed.error);
-        await this.#deps.processOrder(parsed.value, source, signal);
+        await this.#deps.processOrder(parsed.value, source, signal, attempt);
         this.#observer.completed();
         this.#tracker.finish(ticket);
         return;

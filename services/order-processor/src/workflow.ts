@@ -23,18 +23,26 @@ export interface RecordSource {
   traceId?: string | undefined;
 }
 
-export type OrderWorkflow = (event: OrderCreatedEvent, source: RecordSource, signal: AbortSignal) => Promise<void>;
+/** `attempt`: 1 for a new delivery; more when the consumer retries it after a failure. */
+export type OrderWorkflow = (
+  event: OrderCreatedEvent,
+  source: RecordSource,
+  signal: AbortSignal,
+  attempt?: number,
+) => Promise<void>;
 
 const defaultWait = (ms: number, signal: AbortSignal) => sleep(ms, undefined, { signal });
 
 /**
- * The stages of one order: resume from its current status, then processing → confirmed → shipped, each after
- * the stage delay. Any failure propagates to the consumer, which retries the whole workflow (it resumes
- * where the order really is) or dead-letters the message — one retry policy, in one place.
+ * The stages of one order: processing → confirmed → shipped, each after the stage delay. A new delivery starts
+ * from pending without asking (an order.created event is pending when published; for a redelivered one the
+ * first answer says where it really is, and it goes on from there); a retry asks first, so it resumes where the
+ * order is. Any failure propagates to the consumer, which retries the whole workflow or dead-letters the
+ * message — one retry policy, in one place.
  */
 export function createOrderWorkflow(deps: WorkflowDeps): OrderWorkflow {
   const wait = deps.wait ?? defaultWait;
-  return async function processOrder(event, source, signal) {
+  return async function processOrder(event, source, signal, attempt = 1) {
     const orderId = event.order.id;
     const processedBy: ProcessedBy = {
       instance: deps.instance,
@@ -42,7 +50,7 @@ export function createOrderWorkflow(deps: WorkflowDeps): OrderWorkflow {
       partition: source.partition,
       offset: source.offset.toString(),
     };
-    let current: OrderStatus = (await deps.orderService.getOrder(orderId)).status;
+    let current: OrderStatus = attempt === 1 ? 'pending' : (await deps.orderService.getOrder(orderId)).status;
     for (let next = nextStatus(current); next !== undefined; next = nextStatus(current)) {
       const started = performance.now();
       await wait(deps.stageDelayMs, signal);
