@@ -125,3 +125,30 @@ export async function publishLatency(db: pg.Pool): Promise<{ p50: number; p99: n
   );
   return { p50: Number(rows[0]?.p50 ?? 0), p99: Number(rows[0]?.p99 ?? 0) };
 }
+
+export interface StatementCost {
+  statement: string;
+  perOrder: number;
+  msPerCall: number;
+  share: number;
+}
+
+/** pg_stat_statements since the last reset, in this database: what each order costs PostgreSQL, by statement. */
+export async function statementsPerOrder(db: pg.Pool, orders: number): Promise<StatementCost[]> {
+  const { rows } = await db.query<{ query: string; calls: string; total: number }>(
+    `SELECT s.query, s.calls, s.total_exec_time AS total FROM pg_stat_statements s
+       JOIN pg_database d ON d.oid = s.dbid WHERE d.datname = current_database() ORDER BY s.total_exec_time DESC`,
+  );
+  const all = rows.reduce((sum, r) => sum + r.total, 0) || 1;
+  return rows.slice(0, 8).map((r) => ({
+    statement: r.query.replace(/\s+/g, ' ').trim().slice(0, 90),
+    perOrder: Math.round((Number(r.calls) / orders) * 100) / 100,
+    msPerCall: Math.round((r.total / Number(r.calls)) * 100) / 100,
+    share: Math.round((r.total / all) * 100),
+  }));
+}
+
+export async function resetStatements(db: pg.Pool): Promise<void> {
+  await db.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
+  await db.query('SELECT pg_stat_statements_reset()');
+}

@@ -5,6 +5,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { repoRoot } from '../dev/src/settings.ts';
+import type { StatementCost } from './pipeline.ts';
 import type { ProcessUse } from './resources.ts';
 
 export interface BenchRun {
@@ -13,6 +14,8 @@ export interface BenchRun {
   backlog: number;
   figures: Record<string, { value: number; unit: string }>;
   resources: Record<string, ProcessUse[]>;
+  /** pg_stat_statements per phase: the costliest statements, per order. */
+  statements: Record<string, StatementCost[]>;
 }
 
 interface Row {

@@ -14,7 +14,10 @@ import {
   newDatabase,
   type Pipeline,
   publishLatency,
+  resetStatements,
+  type StatementCost,
   startPipeline,
+  statementsPerOrder,
   waitFor,
 } from './pipeline.ts';
 import {
@@ -47,10 +50,14 @@ const postmaster = Number(
 );
 const servers = new Map<string, number>([['PostgreSQL', postmaster]]);
 if (infra.servers.kafka?.pid) servers.set('Kafka', infra.servers.kafka.pid);
-const run: BenchRun = { seconds, warmup, backlog, figures: {}, resources: {} };
+const run: BenchRun = { seconds, warmup, backlog, figures: {}, resources: {}, statements: {} };
 const figure = (key: string, value: number, unit: string) => {
   run.figures[key] = { value: Math.round(value * 10) / 10, unit };
   console.log(`      ${key}: ${run.figures[key]?.value} ${unit}`);
+};
+const statements = (key: string, costs: StatementCost[]) => {
+  run.statements[key] = costs;
+  for (const c of costs) console.log(`      ${c.perOrder}/order ${c.msPerCall} ms ${c.share} %  ${c.statement}`);
 };
 const resources = (key: string, use: ProcessUse[]) => {
   run.resources[key] = use;
@@ -85,6 +92,8 @@ await pipeline.addProcessors(1);
 for (const connections of [32, 128]) {
   step(`POST /api/orders at ${connections} connections, processor at delay 0 (${warmup} s warm-up + ${seconds} s)`);
   await loadOrders(pipeline.orderService.url, { connections, seconds: warmup });
+  await resetStatements(pipeline.db);
+  const before = await count(pipeline.db, 'true');
   const watch = pipeline.watch();
   const load = await loadOrders(pipeline.orderService.url, { connections, seconds });
   resources(`accept-${connections}`, watch.stop());
@@ -92,6 +101,8 @@ for (const connections of [32, 128]) {
   figure(`p50 at ${connections} connections`, load.p50, 'ms');
   figure(`p99 at ${connections} connections`, load.p99, 'ms');
   if (load.non2xx + load.errors > 0) console.log(`      (${load.non2xx} non-2xx, ${load.errors} errors)`);
+  if (connections === 128)
+    statements('accepting', await statementsPerOrder(pipeline.db, (await count(pipeline.db, 'true')) - before));
 }
 await pipeline.close();
 
@@ -100,12 +111,14 @@ for (const instances of [1, 2]) {
   step(`${backlog} queued orders to shipped, ${instances} instance(s) at delay 0`);
   pipeline = await startPipeline(infra, servers);
   await loadOrders(pipeline.orderService.url, { connections: 32, amount: backlog });
+  await resetStatements(pipeline.db);
   await pipeline.addProcessors(instances);
   const t0 = Date.now();
   const watch = pipeline.watch();
   await waitFor('the backlog shipped', async () => (await count(pipeline.db, "status <> 'shipped'")) === 0, 600_000);
   resources(`process-${instances}`, watch.stop());
   figure(`processed with ${instances} instance(s)`, backlog / ((Date.now() - t0) / 1000), 'orders/s');
+  if (instances === 1) statements('processing', await statementsPerOrder(pipeline.db, backlog));
   await pipeline.close();
 }
 

@@ -1,4 +1,5 @@
 import type { InternalOrder, ProcessedBy, StatusUpdateResponse } from '@metalmart/contracts';
+import { type Dispatcher, Pool } from 'undici';
 import { PoisonMessageError, RequestFailedError, TransitionConflictError, UnavailableError } from './errors.ts';
 
 export interface OrderServiceClient {
@@ -28,39 +29,51 @@ export function classifyResponse(status: number, what: string, detail: string): 
   return new RequestFailedError(`Order Service refused (${text})`);
 }
 
+/**
+ * The internal API over a keep-alive pool of undici (`request`, not `fetch`: a CPU profile of a processor at
+ * delay 0 spent half its time in fetch's WHATWG streams and per-request signals). The pool bounds the sockets
+ * to the Order Service however many orders are in flight; requests beyond them queue in it.
+ */
 export function createHttpOrderServiceClient(opts: {
   baseUrl: string;
   token: string;
   timeoutMs?: number;
-}): OrderServiceClient {
+  connections?: number;
+}): OrderServiceClient & { close(): Promise<void> } {
   const timeoutMs = opts.timeoutMs ?? 5000;
+  const base = new URL(opts.baseUrl);
+  const prefix = base.pathname.replace(/\/$/, '');
+  const pool = new Pool(base.origin, { connections: opts.connections ?? 64, keepAliveTimeout: 10_000 });
+  const authorization = `Bearer ${opts.token}`;
 
-  async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
-    let response: Response;
+  async function call<T>(method: 'GET' | 'PUT', path: string, body?: unknown): Promise<T> {
+    let response: Dispatcher.ResponseData;
     try {
-      response = await fetch(`${opts.baseUrl}${path}`, {
+      response = await pool.request({
         method,
-        headers: {
-          authorization: `Bearer ${opts.token}`,
-          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-        },
+        path: `${prefix}${path}`,
+        headers: body === undefined ? { authorization } : { authorization, 'content-type': 'application/json' },
         body: body === undefined ? undefined : JSON.stringify(body),
-        signal: AbortSignal.timeout(timeoutMs),
+        // Time to the answer's headers and between body chunks: a hanging request fails, a slow queue does not.
+        headersTimeout: timeoutMs,
+        bodyTimeout: timeoutMs,
       });
     } catch (error) {
       // A timeout may be this order's request hanging: counted. A refused connection is an outage: not counted.
-      if ((error as Error).name === 'TimeoutError')
+      const code = (error as { code?: string }).code;
+      if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT')
         throw new RequestFailedError(`${method} ${path} timed out after ${timeoutMs} ms`, { cause: error });
       throw new UnavailableError(`Order Service unreachable: ${(error as Error).message}`, { cause: error });
     }
-    if (response.ok) return (await response.json()) as T;
-    const detail = await response.text().catch(() => '');
-    throw classifyResponse(response.status, `${method} ${path}`, detail);
+    if (response.statusCode >= 200 && response.statusCode < 300) return (await response.body.json()) as T;
+    const detail = await response.body.text().catch(() => '');
+    throw classifyResponse(response.statusCode, `${method} ${path}`, detail);
   }
 
   return {
     getOrder: (id) => call('GET', `/internal/orders/${encodeURIComponent(id)}`),
     updateOrderStatus: (id, status, processedBy) =>
       call('PUT', `/internal/orders/${encodeURIComponent(id)}/status`, { status, processedBy }),
+    close: () => pool.close(),
   };
 }

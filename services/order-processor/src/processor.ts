@@ -77,6 +77,7 @@ export async function createProcessor(config: ProcessorConfig, log: Logger & { d
     async close(): Promise<void> {
       await consumer.stop();
       await member.close();
+      await orderService.close();
       await deadLetters.close();
       await health.close();
     },

@@ -129,16 +129,22 @@ export class OutboxRelay {
     try {
       await client.query('BEGIN');
       rows = (
-        await client.query<OutboxMessage & { id: string; attempts: number; createdAt: Date }>(CLAIM, [
-          this.#opts.batchSize,
-        ])
+        await client.query<OutboxMessage & { id: string; attempts: number; createdAt: Date }>({
+          name: 'outbox-claim',
+          text: CLAIM,
+          values: [this.#opts.batchSize],
+        })
       ).rows;
       const ids = rows.map((r) => r.id);
       if (rows.length > 0) {
         try {
           this.stats.sendAttempts += 1;
           await this.#opts.producer.send(rows);
-          await client.query('UPDATE outbox SET published_at = clock_timestamp() WHERE id = ANY($1::bigint[])', [ids]);
+          await client.query({
+            name: 'outbox-mark-published',
+            text: 'UPDATE outbox SET published_at = clock_timestamp() WHERE id = ANY($1::bigint[])',
+            values: [ids],
+          });
         } catch (error) {
           sendError = error;
           this.stats.failedSends += 1;

@@ -4,7 +4,8 @@ import type { CreateOrderResult, NewOrder, OrderRecord, OrderStore, OutboxMessag
 
 const PRODUCT_COLUMNS = `id, name, description, price_cents AS "priceCents", currency, image_url AS "imageUrl"`;
 
-// One statement writes the order, its lines, its first history entry and its outbox event: one round trip,
+// The hot statements are named (prepared once per connection: PostgreSQL parses and plans them once, not per
+// order). One statement writes the order, its lines, its first history entry and its outbox event: one round trip,
 // one transaction (a statement is atomic), and a 201 means all four are durable.
 export const INSERT_ORDER = `
 WITH new_order AS (
@@ -99,7 +100,11 @@ function uniqueViolation(error: unknown): string | undefined {
 
 export function createPostgresOrderStore(pool: pg.Pool): OrderStore {
   const findOne = async (where: string, value: string) => {
-    const result = await pool.query<OrderRow>(`${SELECT_ORDER} WHERE ${where} = $1`, [value]);
+    const result = await pool.query<OrderRow>({
+      name: `select-order-by-${where}`,
+      text: `${SELECT_ORDER} WHERE ${where} = $1`,
+      values: [value],
+    });
     const row = result.rows[0];
     return row ? { record: toRecord(row), requestHash: row.request_hash } : undefined;
   };
@@ -117,30 +122,34 @@ export function createPostgresOrderStore(pool: pg.Pool): OrderStore {
 
     async createOrder(order: NewOrder, event: OutboxMessage): Promise<CreateOrderResult> {
       try {
-        await pool.query(INSERT_ORDER, [
-          order.id,
-          order.orderNumber,
-          order.trackingToken,
-          order.customer.name,
-          order.customer.email,
-          JSON.stringify(order.shippingAddress),
-          order.totalCents,
-          order.currency,
-          order.idempotency?.key ?? null,
-          order.idempotency?.requestHash ?? null,
-          order.createdAt,
-          order.lines.map((_, i) => i + 1),
-          order.lines.map((l) => l.productId),
-          order.lines.map((l) => l.name),
-          order.lines.map((l) => l.quantity),
-          order.lines.map((l) => l.unitPriceCents),
-          event.eventId,
-          event.topic,
-          event.key,
-          event.payload,
-          JSON.stringify(event.headers),
-          order.traceId ?? null,
-        ]);
+        await pool.query({
+          name: 'insert-order',
+          text: INSERT_ORDER,
+          values: [
+            order.id,
+            order.orderNumber,
+            order.trackingToken,
+            order.customer.name,
+            order.customer.email,
+            JSON.stringify(order.shippingAddress),
+            order.totalCents,
+            order.currency,
+            order.idempotency?.key ?? null,
+            order.idempotency?.requestHash ?? null,
+            order.createdAt,
+            order.lines.map((_, i) => i + 1),
+            order.lines.map((l) => l.productId),
+            order.lines.map((l) => l.name),
+            order.lines.map((l) => l.quantity),
+            order.lines.map((l) => l.unitPriceCents),
+            event.eventId,
+            event.topic,
+            event.key,
+            event.payload,
+            JSON.stringify(event.headers),
+            order.traceId ?? null,
+          ],
+        });
         return { kind: 'created' };
       } catch (error) {
         const constraint = uniqueViolation(error);
@@ -164,7 +173,11 @@ export function createPostgresOrderStore(pool: pg.Pool): OrderStore {
     },
 
     async applyTransition(id, from, to, by: ProcessedBy): Promise<TransitionResult> {
-      const moved = await pool.query(APPLY_TRANSITION, [id, from, to, by.instance, by.topic, by.partition, by.offset]);
+      const moved = await pool.query({
+        name: 'apply-transition',
+        text: APPLY_TRANSITION,
+        values: [id, from, to, by.instance, by.topic, by.partition, by.offset],
+      });
       if (moved.rowCount === 1) return { kind: 'applied' };
       const state = await pool.query<{ status: OrderStatus; reached: boolean }>(
         `SELECT status, EXISTS (SELECT 1 FROM order_status_history WHERE order_id = $1 AND status = $2) AS reached
