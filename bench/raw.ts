@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { Consumer, ProduceAcks, Producer, stringDeserializers, stringSerializers } from '@platformatic/kafka';
 import pg from 'pg';
 import { ensureDebianProgram } from '../dev/src/debian.ts';
-import { APPLY_TRANSITION, INSERT_ORDER } from '../services/order/src/store/postgres-order-store.ts';
+import { APPLY_TRANSITIONS, INSERT_ORDER } from '../services/order/src/store/postgres-order-store.ts';
 
 const quote = (text: string) => `'${text.replaceAll("'", "''")}'`;
 
@@ -48,17 +48,19 @@ export function orderInsertScript(sample: { event: string; headers: string; topi
   })};\n`;
 }
 
-/** One transition per transaction, each a different (order, step) of the queue table filled below. */
+/** One transition per transaction (a batch of one), each a different (order, step) of the queue table below. */
 export function transitionScript(): string {
-  const row = (column: string) => `(SELECT ${column} FROM bench_transitions WHERE n = :n)`;
-  return `SELECT nextval('bench_transitions_n') AS n \\gset\n${withValues(APPLY_TRANSITION, {
-    1: row('order_id'),
-    2: row('from_status'),
-    3: row('to_status'),
-    4: quote('pgbench'),
-    5: quote('bench'),
-    6: '0',
-    7: ':n',
+  const row = (column: string, type: string) =>
+    `ARRAY[(SELECT ${column} FROM bench_transitions WHERE n = :n)]::${type}`;
+  return `SELECT nextval('bench_transitions_n') AS n \\gset\n${withValues(APPLY_TRANSITIONS, {
+    1: row('order_id', 'uuid[]'),
+    2: row('from_status', 'text[]'),
+    3: row('to_status', 'text[]'),
+    4: quote('{pgbench}'),
+    5: quote('{bench}'),
+    6: quote('{0}'),
+    7: 'ARRAY[:n]::bigint[]',
+    8: quote('{0}'),
   })};\n`;
 }
 

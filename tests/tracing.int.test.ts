@@ -58,13 +58,21 @@ describe('tracing', () => {
     const traceId = tracking.traceId;
     expect(traceId).toMatch(/^[0-9a-f]{32}$/);
 
+    let all: ReceivedSpan[] = [];
     let spans: ReceivedSpan[] = [];
     const named = (name: string) => spans.filter((s) => s.name === name);
+    // A batch of transitions is a trace of its own, linked from each transition it carried.
+    const batchOf = (transition: ReceivedSpan | undefined) =>
+      all.find((s) => s.name === 'order transitions' && s.links.some((l) => l.spanId === transition?.spanId));
     await waitUntil('all spans exported', async () => {
-      spans = (await receiver.spans()).filter((s) => s.traceId === traceId);
-      return named('transition shipped').length === 1 && named('PUT /internal/orders/:id/status').length === 3;
+      all = await receiver.spans();
+      spans = all.filter((s) => s.traceId === traceId);
+      const served = (t: ReceivedSpan | undefined) => {
+        const call = all.find((s) => s.parentSpanId === batchOf(t)?.spanId);
+        return all.some((s) => s.parentSpanId === call?.spanId && s.kind === 'SERVER');
+      };
+      return ['processing', 'confirmed', 'shipped'].every((status) => served(named(`transition ${status}`)[0]));
     }).catch(async (error: Error) => {
-      const all = await receiver.spans();
       throw new Error(
         `${error.message}; received: ${all.map((s) => `${s.service}/${s.traceId.slice(0, 6)}/${s.name}`).join(', ')}`,
       );
@@ -112,18 +120,24 @@ describe('tracing', () => {
       'messaging.operation.type': 'process',
     });
 
-    // Each transition: a span under the consume, its HTTP call under it, the Order Service's SERVER span under that.
+    // Each transition: a span under the consume; the batch that carried it links to it, its HTTP call is under
+    // the batch span, the Order Service's SERVER span (and its SQL) under that.
     for (const status of ['processing', 'confirmed', 'shipped']) {
       const [transition] = named(`transition ${status}`);
       expect(transition?.parentSpanId).toBe(consume?.spanId);
-      const call = spans.find((s) => s.parentSpanId === transition?.spanId && s.kind === 'CLIENT');
-      expect(call?.attributes['http.request.method']).toBe('PUT');
-      const served = spans.find((s) => s.parentSpanId === call?.spanId);
+      const batch = batchOf(transition);
+      expect(batch).toMatchObject({ service: 'order-processor', parentSpanId: null });
+      const call = all.find((s) => s.parentSpanId === batch?.spanId && s.kind === 'CLIENT');
+      expect(call?.attributes['http.request.method']).toBe('POST');
+      const served = all.find((s) => s.parentSpanId === call?.spanId);
       expect(served).toMatchObject({
         service: 'order-service',
         kind: 'SERVER',
-        name: 'PUT /internal/orders/:id/status',
+        name: 'POST /internal/order-transitions',
       });
+      expect(
+        all.some((s) => s.parentSpanId === served?.spanId && s.attributes['db.system.name'] === 'postgresql'),
+      ).toBe(true);
     }
 
     // Every log line about the order carries its trace id, in both services.

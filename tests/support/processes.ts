@@ -181,18 +181,18 @@ export async function startFrontend(
  * An HTTP proxy in front of `target` that answers 500 to every request `fails` picks (an Order Service that
  * breaks on one order forever), and forwards the rest unchanged.
  */
-export async function startFaultyProxy(target: string, fails: (method: string, path: string) => boolean) {
+export async function startFaultyProxy(target: string, fails: (method: string, path: string, body: string) => boolean) {
   let refused = 0;
   const server = createHttpServer(async (request, response) => {
     const path = request.url ?? '/';
-    if (fails(request.method ?? 'GET', path)) {
+    const chunks: Buffer[] = [];
+    for await (const chunk of request) chunks.push(chunk as Buffer);
+    if (fails(request.method ?? 'GET', path, Buffer.concat(chunks).toString())) {
       refused += 1;
       response.writeHead(500, { 'content-type': 'application/problem+json' });
       response.end(JSON.stringify({ title: 'Internal Server Error', status: 500 }));
       return;
     }
-    const chunks: Buffer[] = [];
-    for await (const chunk of request) chunks.push(chunk as Buffer);
     try {
       const upstream = await fetch(`${target}${path}`, {
         method: request.method,

@@ -187,11 +187,10 @@ export const TrackingResponseSchema = Type.Object({
 });
 export type TrackingResponse = Static<typeof TrackingResponseSchema>;
 
+const TargetStatusSchema = Type.Union([Type.Literal('processing'), Type.Literal('confirmed'), Type.Literal('shipped')]);
+
 export const StatusUpdateRequestSchema = Type.Object(
-  {
-    status: Type.Union([Type.Literal('processing'), Type.Literal('confirmed'), Type.Literal('shipped')]),
-    processedBy: ProcessedBySchema,
-  },
+  { status: TargetStatusSchema, processedBy: ProcessedBySchema },
   { additionalProperties: false },
 );
 export type StatusUpdateRequest = Static<typeof StatusUpdateRequestSchema>;
@@ -203,6 +202,43 @@ export const StatusUpdateResponseSchema = Type.Object({
   applied: Type.Boolean(),
 });
 export type StatusUpdateResponse = Static<typeof StatusUpdateResponseSchema>;
+
+/** Most transitions one batch may carry: one statement, one request. */
+export const TRANSITION_BATCH_MAX = 500;
+
+/** Many orders, one legal step each, in one request (the processor batches the transitions of its orders). */
+export const TransitionBatchRequestSchema = Type.Object(
+  {
+    transitions: Type.Array(
+      Type.Object(
+        { id: Type.String({ format: 'uuid' }), status: TargetStatusSchema, processedBy: ProcessedBySchema },
+        { additionalProperties: false },
+      ),
+      { minItems: 1, maxItems: TRANSITION_BATCH_MAX, description: 'each order at most once' },
+    ),
+  },
+  { additionalProperties: false },
+);
+export type TransitionBatchRequest = Static<typeof TransitionBatchRequestSchema>;
+
+/** One outcome per transition, in the request's order. */
+export const TransitionBatchResponseSchema = Type.Object({
+  results: Type.Array(
+    Type.Object({
+      id: Type.String({ format: 'uuid' }),
+      /** applied; already-applied (a redelivery: nothing changed); illegal (the order is elsewhere); not-found. */
+      outcome: Type.Union([
+        Type.Literal('applied'),
+        Type.Literal('already-applied'),
+        Type.Literal('illegal'),
+        Type.Literal('not-found'),
+      ]),
+      /** Where the order is now (absent for not-found). */
+      status: Type.Optional(OrderStatusSchema),
+    }),
+  ),
+});
+export type TransitionBatchResponse = Static<typeof TransitionBatchResponseSchema>;
 
 export const InternalOrderSchema = Type.Object({
   id: Type.String({ format: 'uuid' }),

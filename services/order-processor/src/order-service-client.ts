@@ -1,6 +1,8 @@
-import type { InternalOrder, ProcessedBy, StatusUpdateResponse } from '@metalmart/contracts';
+import type { InternalOrder, ProcessedBy, StatusUpdateResponse, TransitionBatchResponse } from '@metalmart/contracts';
 import { type Dispatcher, Pool } from 'undici';
 import { PoisonMessageError, RequestFailedError, TransitionConflictError, UnavailableError } from './errors.ts';
+import { inBatchSpan } from './spans.ts';
+import { createTransitionBatcher } from './transition-batcher.ts';
 
 export interface OrderServiceClient {
   getOrder(id: string): Promise<Pick<InternalOrder, 'id' | 'status'>>;
@@ -46,7 +48,7 @@ export function createHttpOrderServiceClient(opts: {
   const pool = new Pool(base.origin, { connections: opts.connections ?? 64, keepAliveTimeout: 10_000 });
   const authorization = `Bearer ${opts.token}`;
 
-  async function call<T>(method: 'GET' | 'PUT', path: string, body?: unknown): Promise<T> {
+  async function call<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
     let response: Dispatcher.ResponseData;
     try {
       response = await pool.request({
@@ -70,10 +72,30 @@ export function createHttpOrderServiceClient(opts: {
     throw classifyResponse(response.statusCode, `${method} ${path}`, detail);
   }
 
+  const transition = createTransitionBatcher((transitions, callers) =>
+    inBatchSpan(
+      callers,
+      transitions.length,
+      async () => (await call<TransitionBatchResponse>('POST', '/internal/order-transitions', { transitions })).results,
+    ),
+  );
+
   return {
     getOrder: (id) => call('GET', `/internal/orders/${encodeURIComponent(id)}`),
-    updateOrderStatus: (id, status, processedBy) =>
-      call('PUT', `/internal/orders/${encodeURIComponent(id)}/status`, { status, processedBy }),
+    // Batched with the other orders' transitions of the same moment: one request, one statement.
+    async updateOrderStatus(id, status, processedBy) {
+      const outcome = await transition({ id, status, processedBy });
+      switch (outcome.outcome) {
+        case 'applied':
+          return { id, status, applied: true };
+        case 'already-applied':
+          return { id, status: outcome.status ?? status, applied: false };
+        case 'illegal':
+          throw new TransitionConflictError(`order is ${outcome.status}; it cannot move to ${status}`);
+        default:
+          throw new PoisonMessageError(`unknown order (POST /internal/order-transitions: ${id} not found)`);
+      }
+    },
     close: () => pool.close(),
   };
 }

@@ -1,6 +1,14 @@
 // The processor's own spans. Without an SDK (tracing off) the API hands out no-op spans: nothing is recorded.
 import { contextFromHeaders, MESSAGING, remoteSpanOf } from '@metalmart/contracts/tracing';
-import { context, type Span, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import {
+  context,
+  ROOT_CONTEXT,
+  type Span,
+  type SpanContext,
+  SpanKind,
+  SpanStatusCode,
+  trace,
+} from '@opentelemetry/api';
 import type { Delivery } from './kafka.ts';
 
 const tracer = trace.getTracer('metalmart-order-processor');
@@ -40,6 +48,19 @@ export function inTransitionSpan<T>(orderId: string, status: string, transition:
     attributes: { 'order.id': orderId, 'order.status': status },
   });
   return context.with(trace.setSpan(context.active(), span), () => ended(span, transition));
+}
+
+/**
+ * One batch of transitions goes out for many orders, so its request belongs to no single order's trace: it runs in
+ * a span of its own (a new trace) that links to every transition span it carries.
+ */
+export function inBatchSpan<T>(callers: SpanContext[], count: number, send: () => Promise<T>): Promise<T> {
+  const span = tracer.startSpan(
+    'order transitions',
+    { links: callers.map((context) => ({ context })), attributes: { 'order.transitions.count': count } },
+    ROOT_CONTEXT,
+  );
+  return context.with(trace.setSpan(ROOT_CONTEXT, span), () => ended(span, send));
 }
 
 /** Marks the active delivery span as failed (a dead-lettered message) or notes a retry on it. */

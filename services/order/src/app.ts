@@ -5,7 +5,7 @@ import { trace } from '@opentelemetry/api';
 import Fastify, { type FastifyBaseLogger, type FastifyServerOptions, LogController } from 'fastify';
 import { type CreateOrderDeps, createOrderHandler } from './handlers/create-order.ts';
 import { type IdSource, randomIds } from './handlers/ids.ts';
-import { getOrderHandler, updateOrderStatusHandler } from './handlers/order-status.ts';
+import { applyTransitionsHandler, getOrderHandler, updateOrderStatusHandler } from './handlers/order-status.ts';
 import { trackOrderHandler } from './handlers/track-order.ts';
 import type { OrderServiceMetrics } from './metrics.ts';
 import { publicDocument } from './openapi.ts';
@@ -109,6 +109,7 @@ export async function buildApp(deps: AppDeps) {
     prefix: '/internal',
     serviceToken: deps.serviceToken,
     updateOrderStatus: updateOrderStatusHandler(deps.store),
+    applyTransitions: applyTransitionsHandler(deps.store),
     getOrder: getOrderHandler(deps.store),
     document: () => app.swagger(),
   });

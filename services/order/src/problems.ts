@@ -12,7 +12,7 @@ const descriptions: Record<number, string> = {
   409: 'The request conflicts with the resource’s state',
   413: 'The body is larger than 32 KiB',
   415: 'The body is not JSON',
-  422: 'Schema-valid but not acceptable (unknown or repeated product, mixed currencies)',
+  422: 'Schema-valid but not acceptable (unknown or repeated product, mixed currencies; an order twice in one batch)',
   429: 'More orders from this client than ORDER_RATE_LIMIT_PER_MINUTE allows; retry after `Retry-After` seconds',
   503: 'The order database is unavailable or saturated; retry after `Retry-After` seconds',
 };

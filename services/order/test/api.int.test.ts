@@ -237,6 +237,61 @@ describe('internal status API', () => {
   });
 });
 
+describe('batched transitions', () => {
+  const transitions = (items: { id: string; status: string }[], headers: Record<string, string> = serviceAuth) =>
+    service.app.inject({
+      method: 'POST',
+      url: '/internal/order-transitions',
+      headers,
+      payload: {
+        transitions: items.map((t, i) => ({
+          ...t,
+          processedBy: { instance: 'batch', topic, partition: 1, offset: String(i) },
+        })),
+      },
+    });
+
+  it('moves many orders in one request, each with its own outcome, in the order asked', async () => {
+    const [a, b, c] = await Promise.all([1, 2, 3].map(async () => (await post(orderRequest())).json()));
+    expect((await putStatus(b.id, 'processing')).json().applied).toBe(true);
+    const unknown = crypto.randomUUID();
+    const response = await transitions([
+      { id: a.id, status: 'processing' },
+      { id: b.id, status: 'processing' },
+      { id: c.id, status: 'confirmed' },
+      { id: unknown, status: 'processing' },
+    ]);
+    expect(response.statusCode).toBe(200);
+    expect(response.json().results).toEqual([
+      { id: a.id, outcome: 'applied', status: 'processing' },
+      { id: b.id, outcome: 'already-applied', status: 'processing' },
+      { id: c.id, outcome: 'illegal', status: 'pending' },
+      { id: unknown, outcome: 'not-found' },
+    ]);
+    expect(
+      await countRows(
+        "SELECT count(*) FROM order_status_history WHERE order_id = $1 AND processor_instance = 'batch'",
+        [a.id],
+      ),
+    ).toBe(1);
+    expect(await countRows('SELECT count(*) FROM order_status_history WHERE order_id = $1', [b.id])).toBe(2);
+    expect(await countRows('SELECT count(*) FROM order_status_history WHERE order_id = $1', [c.id])).toBe(1);
+  });
+
+  it('refuses an order twice in one batch (422), an empty batch (400), and a caller without the token', async () => {
+    const order = (await post(orderRequest())).json();
+    const twice = await transitions([
+      { id: order.id, status: 'processing' },
+      { id: order.id, status: 'confirmed' },
+    ]);
+    expect(twice.statusCode).toBe(422);
+    expect(twice.json().detail).toContain('each order may appear once');
+    expect((await transitions([])).statusCode).toBe(400);
+    expect((await transitions([{ id: order.id, status: 'processing' }], {})).statusCode).toBe(401);
+    expect(await countRows('SELECT count(*) FROM order_status_history WHERE order_id = $1', [order.id])).toBe(1);
+  });
+});
+
 describe('concurrency', () => {
   it('publishes each event once when two Order Service instances share the outbox', async () => {
     const sharedTopic = await createTestTopic('two-relays');

@@ -1,27 +1,58 @@
-import type { InternalOrder, OrderStatus, StatusUpdateRequest, StatusUpdateResponse } from '@metalmart/contracts';
+import type {
+  InternalOrder,
+  OrderStatus,
+  StatusUpdateRequest,
+  StatusUpdateResponse,
+  TransitionBatchRequest,
+  TransitionBatchResponse,
+} from '@metalmart/contracts';
 import { ORDER_STATUSES } from '@metalmart/contracts';
 import type { OrderStore } from '../store/types.ts';
-import { conflict, notFound } from './errors.ts';
+import { conflict, notFound, ProblemError } from './errors.ts';
 
 function previousStatus(status: OrderStatus): OrderStatus {
   return ORDER_STATUSES[ORDER_STATUSES.indexOf(status) - 1] ?? 'pending';
 }
 
 /**
- * Internal: the processor moves an order one legal step. A transition the order already made is an idempotent
- * success (`applied: false`), so a redelivered message neither fails nor records twice.
+ * Internal: the processor moves orders one legal step each. A transition the order already made is an idempotent
+ * success (`already-applied`), so a redelivered message neither fails nor records twice.
  */
+export function applyTransitionsHandler(store: OrderStore) {
+  return async function applyTransitions(request: TransitionBatchRequest): Promise<TransitionBatchResponse> {
+    const ids = new Set(request.transitions.map((t) => t.id));
+    if (ids.size !== request.transitions.length) {
+      throw new ProblemError(422, 'Unprocessable Entity', 'each order may appear once per batch', [
+        { field: '/transitions', message: 'duplicate order id' },
+      ]);
+    }
+    const results = await store.applyTransitions(
+      request.transitions.map((t) => ({ id: t.id, from: previousStatus(t.status), to: t.status, by: t.processedBy })),
+    );
+    return {
+      results: request.transitions.map((t, i) => {
+        const result = results[i] ?? { kind: 'not-found' as const };
+        if (result.kind === 'applied') return { id: t.id, outcome: 'applied', status: t.status };
+        if (result.kind === 'not-found') return { id: t.id, outcome: 'not-found' };
+        return { id: t.id, outcome: result.kind, status: result.current };
+      }),
+    };
+  };
+}
+
+/** One order's transition (the API a person or an older processor calls): a batch of one. */
 export function updateOrderStatusHandler(store: OrderStore) {
+  const apply = applyTransitionsHandler(store);
   return async function updateOrderStatus(id: string, update: StatusUpdateRequest): Promise<StatusUpdateResponse> {
-    const result = await store.applyTransition(id, previousStatus(update.status), update.status, update.processedBy);
-    switch (result.kind) {
+    const [result] = (await apply({ transitions: [{ id, ...update }] })).results;
+    switch (result?.outcome) {
       case 'applied':
         return { id, status: update.status, applied: true };
       case 'already-applied':
-        return { id, status: result.current, applied: false };
+        return { id, status: result.status ?? update.status, applied: false };
       case 'illegal':
-        throw conflict(`order is ${result.current}; it cannot move to ${update.status}`);
-      case 'not-found':
+        throw conflict(`order is ${result.status}; it cannot move to ${update.status}`);
+      default:
         throw notFound(`no order ${id}`);
     }
   };

@@ -1,12 +1,19 @@
 import { timingSafeEqual } from 'node:crypto';
 import { type FastifyPluginAsyncTypebox, Type } from '@fastify/type-provider-typebox';
-import { InternalOrderSchema, StatusUpdateRequestSchema, StatusUpdateResponseSchema } from '@metalmart/contracts';
-import type { getOrderHandler, updateOrderStatusHandler } from '../handlers/order-status.ts';
+import {
+  InternalOrderSchema,
+  StatusUpdateRequestSchema,
+  StatusUpdateResponseSchema,
+  TransitionBatchRequestSchema,
+  TransitionBatchResponseSchema,
+} from '@metalmart/contracts';
+import type { applyTransitionsHandler, getOrderHandler, updateOrderStatusHandler } from '../handlers/order-status.ts';
 import { PROBLEM_MEDIA_TYPE, problemResponses } from '../problems.ts';
 
 export interface InternalRoutesOptions {
   serviceToken: string;
   updateOrderStatus: ReturnType<typeof updateOrderStatusHandler>;
+  applyTransitions: ReturnType<typeof applyTransitionsHandler>;
   getOrder: ReturnType<typeof getOrderHandler>;
   /** The whole OpenAPI document, internal API included (the public one leaves it out). */
   document: () => unknown;
@@ -49,6 +56,23 @@ export const internalRoutes: FastifyPluginAsyncTypebox<InternalRoutesOptions> = 
       },
     },
     (request) => opts.updateOrderStatus(request.params.id, request.body),
+  );
+
+  app.post(
+    '/order-transitions',
+    {
+      // Up to TRANSITION_BATCH_MAX transitions (~200 B each) exceed the service's 32 KB default.
+      bodyLimit: 256 * 1024,
+      schema: {
+        tags: ['internal'],
+        summary: 'Move many orders one legal step each, in one statement (the processor batches its transitions)',
+        operationId: 'applyTransitions',
+        security: [{ serviceToken: [] }],
+        body: TransitionBatchRequestSchema,
+        response: { 200: TransitionBatchResponseSchema, ...problemResponses(400, 401, 413, 415, 422, 503) },
+      },
+    },
+    (request) => opts.applyTransitions(request.body),
   );
 
   app.get(

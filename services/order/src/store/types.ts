@@ -43,6 +43,13 @@ export type CreateOrderResult =
   | { kind: 'idempotency-conflict' }
   | { kind: 'order-number-taken' };
 
+export interface Transition {
+  id: string;
+  from: OrderStatus;
+  to: OrderStatus;
+  by: ProcessedBy;
+}
+
 export type TransitionResult =
   | { kind: 'applied' }
   | { kind: 'already-applied'; current: OrderStatus }
@@ -57,7 +64,7 @@ export interface OrderStore {
   createOrder(order: NewOrder, event: OutboxMessage): Promise<CreateOrderResult>;
   findOrder(id: string): Promise<OrderRecord | undefined>;
   findOrderByTrackingToken(token: string): Promise<OrderRecord | undefined>;
-  /** Guarded transition: applied only if the order is still in `from`. */
-  applyTransition(id: string, from: OrderStatus, to: OrderStatus, by: ProcessedBy): Promise<TransitionResult>;
+  /** Guarded transitions (each applied only if its order is still in `from`), one result per transition, in order. */
+  applyTransitions(transitions: Transition[]): Promise<TransitionResult[]>;
   ping(): Promise<void>;
 }
