@@ -2,13 +2,14 @@
 // JSONC parsing, and a pinned kustomize (installed by the tests themselves when missing).
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, relative } from 'node:path';
 import ts from 'typescript';
 import { parseAllDocuments } from 'yaml';
 import { binDir, ensureGoProgramSync, type GoProgram } from '../../dev/src/go-tool.ts';
 
-export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export { repoRoot } from '../../dev/src/settings.ts';
+
+import { repoRoot } from '../../dev/src/settings.ts';
 
 export function repoPath(...parts: string[]): string {
   return join(repoRoot, ...parts);

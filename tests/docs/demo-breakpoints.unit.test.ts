@@ -1,11 +1,10 @@
 // docs/demo.md's breakpoint table must match the code: each row's line must still hold the call it names. When
 // code moves, this fails and says where the call is now, so the walkthrough never drifts from the sources.
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { repoRoot } from '../../dev/src/settings.ts';
 
-const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const HEADER = ['#', 'File', 'Line', 'Call', "What you'll see"];
 
 type Breakpoint = { number: number; file: string; line: number; call: string; what: string };

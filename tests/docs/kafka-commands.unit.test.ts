@@ -2,12 +2,11 @@
 // the seed walkthrough's target (deploy/kafka in namespace metalmart) and a tool the broker pod has, either one of
 // the image's /opt/kafka/bin/*.sh or a wrapper the base mounts on the pod's PATH (/usr/local/bin).
 import { readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
+import { repoRoot } from '../../dev/src/settings.ts';
 
-const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const read = (...path: string[]) => readFileSync(join(repoRoot, ...path), 'utf8');
 
 /** The seed walkthrough's command, verbatim (../shared/seed-walkthrough.md). */

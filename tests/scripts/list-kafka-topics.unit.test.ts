@@ -3,11 +3,10 @@
 import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { repoRoot } from '../../dev/src/settings.ts';
 
-const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const script = join(repoRoot, 'scripts', 'list-kafka-topics.sh');
 const stubDir = mkdtempSync(join(tmpdir(), 'metalmart-kubectl-stub-'));
 const argsLog = join(stubDir, 'kubectl-args');

@@ -33,7 +33,6 @@ export interface OrderServiceConfig {
   processorGroupId: string;
   /** Published outbox rows are deleted after this long (kept a while to look into, and for replays). */
   outboxRetentionMs: number;
-  logLevel: string;
 }
 
 /** Reads and validates the environment once at start; a bad value throws an error naming the variable. */
@@ -57,6 +56,5 @@ export function readConfig(env: Env = process.env): OrderServiceConfig {
     apiDocs: bool(env, 'API_DOCS', false),
     opsApi: bool(env, 'OPS_API', false),
     processorGroupId: env.KAFKA_GROUP_ID || ORDER_PROCESSOR_GROUP,
-    logLevel: env.LOG_LEVEL || 'info',
   };
 }

@@ -39,10 +39,13 @@ export function createOrderHandler(deps: CreateOrderDeps) {
 
   return async function createOrder(request: CreateOrderRequest, idempotencyKey?: string): Promise<CreateOrderOutcome> {
     const products = await deps.store.findProducts(request.items.map((item) => item.productId));
-    const lines = priceLines(request, products);
+    const { lines, currency } = priceLines(request, products);
     for (let attempt = 1; ; attempt++) {
       const traceparent = currentTraceparent();
-      const order = { ...newOrder(deps.ids, request, lines, now(), idempotencyKey), traceId: traceIdOf(traceparent) };
+      const order = {
+        ...newOrder(deps.ids, request, { lines, currency }, now(), idempotencyKey),
+        traceId: traceIdOf(traceparent),
+      };
       const event = orderCreatedEvent(deps.ids, order);
       const saved = await deps.store.createOrder(order, toOutboxMessage(deps, event, traceparent));
       if (saved.kind === 'idempotent-replay') {
@@ -59,8 +62,11 @@ export function createOrderHandler(deps: CreateOrderDeps) {
   };
 }
 
-/** Prices come from the catalog, never from the client. */
-function priceLines(request: CreateOrderRequest, products: Map<string, Product>): OrderLine[] {
+/** Prices (and the order's currency) come from the catalog, never from the client. */
+function priceLines(
+  request: CreateOrderRequest,
+  products: Map<string, Product>,
+): { lines: OrderLine[]; currency: string } {
   const errors: { field: string; message: string }[] = [];
   const seen = new Set<string>();
   const lines = request.items.map((item, i) => {
@@ -82,13 +88,13 @@ function priceLines(request: CreateOrderRequest, products: Map<string, Product>)
   if (errors.length > 0) {
     throw new ProblemError(422, 'Unprocessable Order', errors.map((e) => e.message).join('; '), errors);
   }
-  return lines;
+  return { lines, currency: [...currencies][0] ?? 'USD' };
 }
 
 function newOrder(
   ids: IdSource,
   request: CreateOrderRequest,
-  lines: OrderLine[],
+  { lines, currency }: { lines: OrderLine[]; currency: string },
   createdAt: Date,
   idempotencyKey: string | undefined,
 ): NewOrder {
@@ -100,7 +106,7 @@ function newOrder(
     shippingAddress: request.shippingAddress,
     lines,
     totalCents: lines.reduce((sum, l) => sum + l.quantity * l.unitPriceCents, 0),
-    currency: 'USD',
+    currency,
     createdAt,
     ...(idempotencyKey ? { idempotency: { key: idempotencyKey, requestHash: hashRequest(request) } } : {}),
   };

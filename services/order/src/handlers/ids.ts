@@ -18,5 +18,3 @@ export const randomIds: IdSource = {
   orderNumber: () =>
     `MM-${Array.from({ length: 7 }, () => ORDER_NUMBER_ALPHABET[randomInt(ORDER_NUMBER_ALPHABET.length)]).join('')}`,
 };
-
-export const TRACKING_TOKEN_PATTERN = '^[A-Za-z0-9_-]{24}$';

@@ -222,9 +222,5 @@ export function createPostgresOrderStore(pool: pg.Pool): OrderStore {
           : { kind: 'illegal', current: row.current };
       });
     },
-
-    async ping() {
-      await pool.query('SELECT 1');
-    },
   };
 }

@@ -66,5 +66,4 @@ export interface OrderStore {
   findOrderByTrackingToken(token: string): Promise<OrderRecord | undefined>;
   /** Guarded transitions (each applied only if its order is still in `from`), one result per transition, in order. */
   applyTransitions(transitions: Transition[]): Promise<TransitionResult[]>;
-  ping(): Promise<void>;
 }
