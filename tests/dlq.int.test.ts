@@ -1,11 +1,10 @@
 // `npm run dlq`: an event whose order was unknown when it arrived is dead-lettered with its reason, listed, and —
 // once the order exists — replayed to its topic, where the processor ships it.
 import { spawn } from 'node:child_process';
-import { Producer, stringSerializers } from '@platformatic/kafka';
 import { afterAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '../dev/src/settings.ts';
 import { statusCounts } from './support/fleet.ts';
-import { createTestDatabase, createTestTopic, kafkaBrokers, uniqueName } from './support/infra.ts';
+import { createTestDatabase, createTestTopic, kafkaBrokers, sendRecords, uniqueName } from './support/infra.ts';
 import { insertOrderOf, orderCreatedEvent } from './support/orders.ts';
 import { type ServiceProcess, startOrderService, startProcessor, waitUntil } from './support/processes.ts';
 
@@ -47,13 +46,7 @@ describe('npm run dlq', () => {
 
     // An event for an order the Order Service does not know (yet).
     const event = orderCreatedEvent();
-    const producer = new Producer({
-      clientId: uniqueName('dlq'),
-      bootstrapBrokers: [kafkaBrokers()],
-      serializers: stringSerializers,
-    });
-    await producer.send({ messages: [{ topic, key: event.order.id, value: JSON.stringify(event) }] });
-    await producer.close();
+    await sendRecords(topic, [{ key: event.order.id, value: JSON.stringify(event) }]);
     let listed = '';
     await waitUntil(
       'dead-lettered',

@@ -1,12 +1,11 @@
 // The live pipeline page (/ops) in a real headless Chromium against the real stack, read by roles and labels:
 // the six partitions with their owners, lag rising while the processor is paused (SIGSTOP) and draining after it
 // resumes, a second instance taking partitions, a poison message under dead letters and its replay shipping it.
-import { Producer, stringSerializers } from '@platformatic/kafka';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, screenshot } from '../support/browser.ts';
 import { placeOrders, statusCounts } from '../support/fleet.ts';
-import { createTestDatabase, createTestTopic, kafkaBrokers, uniqueName } from '../support/infra.ts';
+import { createTestDatabase, createTestTopic, kafkaBrokers, sendRecords, uniqueName } from '../support/infra.ts';
 import { insertOrderOf, orderCreatedEvent } from '../support/orders.ts';
 import {
   type ServiceProcess,
@@ -120,13 +119,7 @@ describe('the ops page in a real browser', () => {
 
     // A poison message (its order unknown): it shows under dead letters with its reason.
     const event = orderCreatedEvent();
-    const producer = new Producer({
-      clientId: uniqueName('ops-e2e'),
-      bootstrapBrokers: [kafkaBrokers()],
-      serializers: stringSerializers,
-    });
-    await producer.send({ messages: [{ topic, key: event.order.id, value: JSON.stringify(event) }] });
-    await producer.close();
+    await sendRecords(topic, [{ key: event.order.id, value: JSON.stringify(event) }]);
     const deadLetters = page.getByRole('region', { name: 'Dead letters' });
     await expect
       .poll(() => deadLetters.getByRole('row').filter({ hasText: event.order.id }).count(), { timeout: 60_000 })

@@ -1,7 +1,7 @@
 // Test support for the integration tier: each test file gets its own database, topics and group, made
 // here on the real servers that dev/src/test-setup.ts provides.
 import { randomBytes } from 'node:crypto';
-import { Consumer, stringDeserializer } from '@platformatic/kafka';
+import { Consumer, Producer, stringDeserializer, stringSerializers } from '@platformatic/kafka';
 import pg from 'pg';
 import { inject } from 'vitest';
 import { createDatabaseIfMissing } from '../../dev/src/postgres.ts';
@@ -45,6 +45,20 @@ export interface ConsumedRecord {
 }
 
 /** Reads a topic from the beginning with a throwaway group until `count` records arrived (or the timeout). */
+/** Writes records straight to a topic (string keys and values), as another producer than the Order Service would. */
+export async function sendRecords(topic: string, messages: { key: string; value: string }[]): Promise<void> {
+  const producer = new Producer({
+    clientId: uniqueName('test-producer'),
+    bootstrapBrokers: [kafkaBrokers()],
+    serializers: stringSerializers,
+  });
+  try {
+    await producer.send({ messages: messages.map((m) => ({ topic, ...m })) });
+  } finally {
+    await producer.close();
+  }
+}
+
 export async function readTopic(
   topic: string,
   count: number,
