@@ -4,6 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { INITIAL_STATUS, previousStatus, TARGET_STATUSES } from '@metalmart/contracts';
 import { Consumer, ProduceAcks, Producer, stringDeserializers, stringSerializers } from '@platformatic/kafka';
 import pg from 'pg';
 import { ensureDebianProgram } from '../dev/src/debian.ts';
@@ -64,6 +65,8 @@ export function transitionScript(): string {
   })};\n`;
 }
 
+const STEPS = TARGET_STATUSES.map((to, step) => `(${step}, '${previousStatus(to)}', '${to}')`).join(', ');
+
 /** Every order's three steps, numbered so that an order's next step comes a whole pass later. */
 export async function fillTransitionQueue(databaseUrl: string): Promise<number> {
   const db = new pg.Client({ connectionString: databaseUrl });
@@ -73,9 +76,8 @@ export async function fillTransitionQueue(databaseUrl: string): Promise<number> 
       CREATE SEQUENCE bench_transitions_n;
       CREATE TABLE bench_transitions AS
         SELECT row_number() OVER (ORDER BY s.step, o.id) AS n, o.id AS order_id, s.from_status, s.to_status
-          FROM orders o CROSS JOIN (VALUES (0, 'pending', 'processing'), (1, 'processing', 'confirmed'),
-                                           (2, 'confirmed', 'shipped')) AS s(step, from_status, to_status)
-         WHERE o.status = 'pending';
+          FROM orders o CROSS JOIN (VALUES ${STEPS}) AS s(step, from_status, to_status)
+         WHERE o.status = '${INITIAL_STATUS}';
       ALTER TABLE bench_transitions ADD PRIMARY KEY (n); ANALYZE bench_transitions;`);
     return Number((await db.query('SELECT count(*) FROM bench_transitions')).rows[0].count);
   } finally {

@@ -1,5 +1,6 @@
 // Orders in bulk and what became of them, read straight from PostgreSQL.
 
+import { ORDER_STATUSES } from '@metalmart/contracts';
 import { pool } from './infra.ts';
 import { placeOrder } from './orders.ts';
 
@@ -31,9 +32,9 @@ export async function histories(databaseUrl: string, ids: string[]): Promise<Map
   const db = pool(databaseUrl);
   try {
     const result = await db.query<{ order_id: string; statuses: string[] }>(
-      `SELECT order_id, array_agg(status ORDER BY at, array_position(ARRAY['pending','processing','confirmed','shipped'], status)) AS statuses
+      `SELECT order_id, array_agg(status ORDER BY at, array_position($2::text[], status)) AS statuses
          FROM order_status_history WHERE order_id = ANY($1) GROUP BY order_id`,
-      [ids],
+      [ids, ORDER_STATUSES],
     );
     return new Map(result.rows.map((r) => [r.order_id, r.statuses]));
   } finally {

@@ -1,4 +1,5 @@
 import { type Static, Type } from 'typebox';
+import { ORDER_STATUSES, TARGET_STATUSES } from './status.ts';
 
 // One schema per request, response and event: the Order Service validates and documents (OpenAPI) with
 // them, the processor validates events with them, the frontend mirrors the request rules with them.
@@ -61,12 +62,7 @@ export function decimalAtMostPattern(max: string): string {
 export const MAX_QUANTITY = 99;
 export const MAX_ORDER_LINES = 50;
 
-export const OrderStatusSchema = Type.Union([
-  Type.Literal('pending'),
-  Type.Literal('processing'),
-  Type.Literal('confirmed'),
-  Type.Literal('shipped'),
-]);
+export const OrderStatusSchema = Type.Enum(ORDER_STATUSES);
 
 export const CustomerSchema = Type.Object(
   {
@@ -187,7 +183,7 @@ export const TrackingResponseSchema = Type.Object({
 });
 export type TrackingResponse = Static<typeof TrackingResponseSchema>;
 
-const TargetStatusSchema = Type.Union([Type.Literal('processing'), Type.Literal('confirmed'), Type.Literal('shipped')]);
+const TargetStatusSchema = Type.Enum(TARGET_STATUSES);
 
 export const StatusUpdateRequestSchema = Type.Object(
   { status: TargetStatusSchema, processedBy: ProcessedBySchema },

@@ -2,14 +2,19 @@ import { describe, expect, it } from 'vitest';
 import { orderCreatedEvent } from '../../../tests/support/orders.ts';
 import {
   decimalAtMostPattern,
+  INITIAL_STATUS,
   INT32_MAX,
   INT64_MAX,
   isLegalTransition,
   maskEmail,
   nextStatus,
   ORDER_STATUSES,
+  OrderStatusSchema,
   parseOrderCreatedEvent,
+  previousStatus,
   remainingStatuses,
+  StatusUpdateRequestSchema,
+  TARGET_STATUSES,
 } from '../src/index.ts';
 
 describe('order status machine', () => {
@@ -21,6 +26,17 @@ describe('order status machine', () => {
     expect(isLegalTransition('confirmed', 'confirmed')).toBe(false);
     expect(remainingStatuses('processing')).toEqual(['confirmed', 'shipped']);
     expect(remainingStatuses('shipped')).toEqual([]);
+  });
+
+  it('names where an order starts and the step before each target', () => {
+    expect(INITIAL_STATUS).toBe('pending');
+    expect(TARGET_STATUSES).toEqual(['processing', 'confirmed', 'shipped']);
+    expect(TARGET_STATUSES.map(previousStatus)).toEqual(['pending', 'processing', 'confirmed']);
+  });
+
+  it('gives the schemas the same statuses (what the API accepts and documents)', () => {
+    expect(OrderStatusSchema.enum).toEqual([...ORDER_STATUSES]);
+    expect(StatusUpdateRequestSchema.properties.status.enum).toEqual([...TARGET_STATUSES]);
   });
 });
 

@@ -1,4 +1,10 @@
-import type { InternalOrder, ProcessedBy, StatusUpdateResponse, TransitionBatchResponse } from '@metalmart/contracts';
+import type {
+  InternalOrder,
+  ProcessedBy,
+  StatusUpdateResponse,
+  TargetStatus,
+  TransitionBatchResponse,
+} from '@metalmart/contracts';
 import { type Dispatcher, Pool } from 'undici';
 import { PoisonMessageError, RequestFailedError, TransitionConflictError, UnavailableError } from './errors.ts';
 import { inBatchSpan } from './spans.ts';
@@ -6,11 +12,7 @@ import { createTransitionBatcher } from './transition-batcher.ts';
 
 export interface OrderServiceClient {
   getOrder(id: string): Promise<Pick<InternalOrder, 'id' | 'status'>>;
-  updateOrderStatus(
-    id: string,
-    status: 'processing' | 'confirmed' | 'shipped',
-    by: ProcessedBy,
-  ): Promise<StatusUpdateResponse>;
+  updateOrderStatus(id: string, status: TargetStatus, by: ProcessedBy): Promise<StatusUpdateResponse>;
 }
 
 /** Statuses meaning "the Order Service cannot take requests now", whatever the order: wait, never give up. */

@@ -1,5 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { nextStatus, type OrderCreatedEvent, type OrderStatus, type ProcessedBy } from '@metalmart/contracts';
+import {
+  INITIAL_STATUS,
+  nextStatus,
+  type OrderCreatedEvent,
+  type OrderStatus,
+  type ProcessedBy,
+} from '@metalmart/contracts';
 import { TransitionConflictError } from './errors.ts';
 import type { OrderServiceClient } from './order-service-client.ts';
 import { inTransitionSpan } from './spans.ts';
@@ -50,11 +56,10 @@ export function createOrderWorkflow(deps: WorkflowDeps): OrderWorkflow {
       partition: source.partition,
       offset: source.offset.toString(),
     };
-    let current: OrderStatus = attempt === 1 ? 'pending' : (await deps.orderService.getOrder(orderId)).status;
-    for (let next = nextStatus(current); next !== undefined; next = nextStatus(current)) {
+    let current: OrderStatus = attempt === 1 ? INITIAL_STATUS : (await deps.orderService.getOrder(orderId)).status;
+    for (let status = nextStatus(current); status !== undefined; status = nextStatus(current)) {
       const started = performance.now();
       await wait(deps.stageDelayMs, signal);
-      const status = next as Exclude<OrderStatus, 'pending'>;
       try {
         const result = await inTransitionSpan(orderId, status, () =>
           deps.orderService.updateOrderStatus(orderId, status, processedBy),

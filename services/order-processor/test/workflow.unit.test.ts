@@ -1,4 +1,10 @@
-import type { OrderCreatedEvent, OrderStatus, ProcessedBy } from '@metalmart/contracts';
+import {
+  isLegalTransition,
+  type OrderCreatedEvent,
+  type OrderStatus,
+  type ProcessedBy,
+  remainingStatuses,
+} from '@metalmart/contracts';
 import { describe, expect, it } from 'vitest';
 import { PoisonMessageError, TransitionConflictError, UnavailableError } from '../src/errors.ts';
 import type { OrderServiceClient } from '../src/order-service-client.ts';
@@ -19,9 +25,8 @@ function fakeOrderService(status: OrderStatus, failures: Error[] = []) {
       if (failure) throw failure;
       if (id === 'missing') throw new PoisonMessageError('unknown order');
       calls.push(`${next}@${by.partition}:${by.offset}`);
-      const order = ['pending', 'processing', 'confirmed', 'shipped'];
-      if (order.indexOf(next) <= order.indexOf(state.status)) return { id, status: state.status, applied: false };
-      if (order.indexOf(next) !== order.indexOf(state.status) + 1) throw new TransitionConflictError('illegal');
+      if (!remainingStatuses(state.status).includes(next)) return { id, status: state.status, applied: false };
+      if (!isLegalTransition(state.status, next)) throw new TransitionConflictError('illegal');
       state.status = next;
       return { id, status: next, applied: true };
     },

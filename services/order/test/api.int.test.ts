@@ -1,5 +1,5 @@
 // The Order Service's HTTP contract against the real PostgreSQL and Kafka.
-import { HEADERS, parseOrderCreatedEvent } from '@metalmart/contracts';
+import { HEADERS, ORDER_STATUSES, parseOrderCreatedEvent } from '@metalmart/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, createTestTopic, pool, readTopic } from '../../../tests/support/infra.ts';
 import { buildOrderService, serviceAuth } from '../../../tests/support/order-service.ts';
@@ -333,6 +333,23 @@ describe('concurrency', () => {
       expect(new Set(records.map((r) => r.key))).toEqual(ids);
     } finally {
       await burst.close();
+    }
+  });
+});
+
+describe('schema', () => {
+  it("lets orders.status hold exactly the lifecycle's statuses (a new status needs a migration)", async () => {
+    const db = pool(databaseUrl);
+    try {
+      const { rows } = await db.query<{ definition: string }>(
+        `SELECT pg_get_constraintdef(oid) AS definition FROM pg_constraint
+          WHERE conrelid = 'orders'::regclass AND contype = 'c' AND pg_get_constraintdef(oid) LIKE '%status%'`,
+      );
+      expect(rows).toHaveLength(1);
+      const allowed = [...(rows[0]?.definition ?? '').matchAll(/'([a-z]+)'::text/g)].map((match) => match[1]);
+      expect(allowed).toEqual([...ORDER_STATUSES]);
+    } finally {
+      await db.end();
     }
   });
 });

@@ -1,18 +1,13 @@
 import type {
   InternalOrder,
-  OrderStatus,
   StatusUpdateRequest,
   StatusUpdateResponse,
   TransitionBatchRequest,
   TransitionBatchResponse,
 } from '@metalmart/contracts';
-import { ORDER_STATUSES } from '@metalmart/contracts';
+import { previousStatus } from '@metalmart/contracts';
 import type { OrderStore } from '../store/types.ts';
 import { conflict, notFound, ProblemError } from './errors.ts';
-
-function previousStatus(status: OrderStatus): OrderStatus {
-  return ORDER_STATUSES[ORDER_STATUSES.indexOf(status) - 1] ?? 'pending';
-}
 
 /**
  * Internal: the processor moves orders one legal step each. A transition the order already made is an idempotent

@@ -1,4 +1,10 @@
-import type { OrderStatus, Product, StatusHistoryEntry } from '@metalmart/contracts';
+import {
+  INITIAL_STATUS,
+  ORDER_STATUSES,
+  type OrderStatus,
+  type Product,
+  type StatusHistoryEntry,
+} from '@metalmart/contracts';
 import type pg from 'pg';
 import type {
   CreateOrderResult,
@@ -10,6 +16,9 @@ import type {
   TransitionResult,
 } from './types.ts';
 
+/** The lifecycle as an SQL array, for ordering a history by it (generated: the list lives in contracts). */
+const STATUS_ORDER = `ARRAY[${ORDER_STATUSES.map((status) => `'${status}'`).join(', ')}]`;
+
 const PRODUCT_COLUMNS = `id, name, description, price_cents AS "priceCents", currency, image_url AS "imageUrl"`;
 
 // The hot statements are named (prepared once per connection: PostgreSQL parses and plans them once, not per
@@ -19,7 +28,7 @@ export const INSERT_ORDER = `
 WITH new_order AS (
   INSERT INTO orders (id, order_number, tracking_token, status, customer_name, customer_email, shipping_address,
                       total_cents, currency, idempotency_key, request_hash, created_at, updated_at, trace_id)
-  VALUES ($1, $2, $3, 'pending', $4, $5, $6, $7, $8, $9, $10, $11, $11, $22)
+  VALUES ($1, $2, $3, '${INITIAL_STATUS}', $4, $5, $6, $7, $8, $9, $10, $11, $11, $22)
   RETURNING id, created_at
 ), new_lines AS (
   INSERT INTO order_items (order_id, line_no, product_id, name, quantity, unit_price_cents)
@@ -27,7 +36,7 @@ WITH new_order AS (
   FROM new_order, unnest($12::smallint[], $13::text[], $14::text[], $15::int[], $16::int[])
     AS l(line_no, product_id, name, quantity, unit_price_cents)
 ), first_status AS (
-  INSERT INTO order_status_history (order_id, status, at) SELECT id, 'pending', created_at FROM new_order
+  INSERT INTO order_status_history (order_id, status, at) SELECT id, '${INITIAL_STATUS}', created_at FROM new_order
 )
 INSERT INTO outbox (event_id, topic, message_key, payload, headers)
 SELECT $17, $18, $19, $20, $21 FROM new_order`;
@@ -41,7 +50,7 @@ SELECT o.id, o.order_number, o.tracking_token, o.status, o.customer_name, o.cust
        (SELECT json_agg(json_build_object('status', h.status, 'at', h.at, 'instance', h.processor_instance,
                                           'topic', h.kafka_topic, 'partition', h.kafka_partition,
                                           'offset', h.kafka_offset::text)
-                        ORDER BY array_position(ARRAY['pending', 'processing', 'confirmed', 'shipped'], h.status))
+                        ORDER BY array_position(${STATUS_ORDER}, h.status))
           FROM order_status_history h WHERE h.order_id = o.id) AS history
 FROM orders o`;
 
