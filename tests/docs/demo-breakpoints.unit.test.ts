@@ -49,7 +49,7 @@ describe('docs/demo.md breakpoints', () => {
     expect(breakpoints.map((b) => b.number)).toEqual([1, 2, 3, 4]);
     expect(breakpoints.map((b) => b.file)).toEqual([
       'services/order/src/handlers/create-order.ts',
-      'services/order/src/handlers/create-order.ts',
+      'services/order/src/kafka/producer.ts',
       'services/order-processor/src/consumer.ts',
       'services/order-processor/src/workflow.ts',
     ]);

@@ -4,7 +4,6 @@ import { type TypeBoxTypeProvider, TypeBoxValidatorCompiler } from '@fastify/typ
 import { trace } from '@opentelemetry/api';
 import Fastify, { type FastifyBaseLogger, type FastifyServerOptions, LogController } from 'fastify';
 import { type CreateOrderDeps, createOrderHandler } from './handlers/create-order.ts';
-import { type IdSource, randomIds } from './handlers/ids.ts';
 import { applyTransitionsHandler, getOrderHandler, updateOrderStatusHandler } from './handlers/order-status.ts';
 import { trackOrderHandler } from './handlers/track-order.ts';
 import type { OrderServiceMetrics } from './metrics.ts';
@@ -19,11 +18,10 @@ import type { OrderStore } from './store/types.ts';
 
 export interface AppDeps {
   store: OrderStore;
-  producer: CreateOrderDeps['producer'];
+  relay: CreateOrderDeps['relay'];
   topic: string;
   serviceToken: string;
   readiness: Readiness;
-  ids?: IdSource;
   logger?: FastifyServerOptions['logger'] | FastifyBaseLogger;
   /** Orders one client may place per minute; 0 or unset: no limit. */
   orderRateLimitPerMinute?: number;
@@ -98,8 +96,7 @@ export async function buildApp(deps: AppDeps) {
     listProducts: () => deps.store.listProducts(),
     createOrder: createOrderHandler({
       store: deps.store,
-      producer: deps.producer,
-      ids: deps.ids ?? randomIds,
+      relay: deps.relay,
       topic: deps.topic,
     }),
     trackOrder: trackOrderHandler(deps.store),

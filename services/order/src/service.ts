@@ -41,7 +41,14 @@ export async function createOrderService(config: OrderServiceConfig, log: Fastif
   await migrateWhenReachable(config.databaseUrl, log);
   const producer = createKafkaEventProducer(config.kafkaBrokers);
   const metrics = createOrderServiceMetrics({ backlog: () => outboxBacklog(pool) });
-  const relay = new OutboxRelay({ pool, producer, log, pollIntervalMs: config.outboxPollMs, observer: metrics });
+  const relay = new OutboxRelay({
+    pool,
+    producer,
+    log,
+    pollIntervalMs: config.outboxPollMs,
+    publishWaitMs: config.publishWaitMs,
+    observer: metrics,
+  });
   const store = withCatalogCache(createPostgresOrderStore(pool), 30_000);
   const { kafkaBrokers: brokers, kafkaTopic: topic } = config;
   const queue = config.opsApi ? createKafkaQueue({ brokers, topic, groupId: config.processorGroupId }) : undefined;
@@ -62,7 +69,7 @@ export async function createOrderService(config: OrderServiceConfig, log: Fastif
         replayDeadLetter: (letter) => replayDeadLetter(brokers, letter),
       },
     }),
-    producer: { publishOrderCreated: (event) => relay.publishSoon(event.eventId, config.publishWaitMs) },
+    relay,
     readiness: async () => {
       const [outbox, kafka] = await Promise.allSettled([
         withTimeout(outboxBacklog(pool)),

@@ -16,7 +16,7 @@ function appWhoseStoreThrows(error: unknown) {
   const store = new Proxy({}, { get: () => fail }) as unknown as OrderStore;
   return buildApp({
     store,
-    producer: { publishOrderCreated: async () => true },
+    relay: { waitUntilPublished: async () => true },
     topic: 'unit',
     serviceToken: 'unit-test-token-0123456789',
     readiness: async () => ({ postgres: true, kafka: true }),

@@ -4,17 +4,12 @@ import { randomBytes, randomInt, randomUUID } from 'node:crypto';
 // The order number is only for people to read out; it grants nothing.
 const ORDER_NUMBER_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789'; // no 0/O, 1/I
 
-export interface IdSource {
-  orderId(): string;
-  eventId(): string;
-  trackingToken(): string;
-  orderNumber(): string;
+export function newOrderIds(): { id: string; orderNumber: string; trackingToken: string } {
+  return {
+    id: randomUUID(),
+    orderNumber: `MM-${Array.from({ length: 7 }, () => ORDER_NUMBER_ALPHABET[randomInt(ORDER_NUMBER_ALPHABET.length)]).join('')}`,
+    trackingToken: randomBytes(18).toString('base64url'),
+  };
 }
 
-export const randomIds: IdSource = {
-  orderId: randomUUID,
-  eventId: randomUUID,
-  trackingToken: () => randomBytes(18).toString('base64url'),
-  orderNumber: () =>
-    `MM-${Array.from({ length: 7 }, () => ORDER_NUMBER_ALPHABET[randomInt(ORDER_NUMBER_ALPHABET.length)]).join('')}`,
-};
+export const newEventId: () => string = randomUUID;

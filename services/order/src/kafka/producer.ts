@@ -1,7 +1,7 @@
 import { contextFromHeaders, MESSAGING, withTraceContext } from '@metalmart/contracts/tracing';
 import { ROOT_CONTEXT, type Span, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { ProduceAcks, Producer, stringSerializers } from '@platformatic/kafka';
-import type { OutboxMessage } from '../store/types.ts';
+import type { OutboxMessage } from '../outbox/message.ts';
 
 /** What the outbox relay needs from Kafka; the real one is below, tests may pass a fake. */
 export interface EventProducer {

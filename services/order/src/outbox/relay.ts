@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { BACKOFFS, backoffDelay } from '@metalmart/contracts';
 import type pg from 'pg';
 import type { EventProducer } from '../kafka/producer.ts';
-import type { OutboxMessage } from '../store/types.ts';
+import type { OutboxMessage } from './message.ts';
 
 export interface OutboxRelayOptions {
   pool: pg.Pool;
@@ -10,6 +10,8 @@ export interface OutboxRelayOptions {
   log: { info(msg: string): void; warn(msg: string): void; error(obj: unknown, msg: string): void };
   /** Safety-net poll for rows nobody woke us for (a crash, another instance's rows). */
   pollIntervalMs: number;
+  /** How long `waitUntilPublished` waits for the ack (PUBLISH_WAIT_MS). */
+  publishWaitMs?: number;
   batchSize?: number;
   /** Told about every acknowledged batch and failed send (metrics). */
   observer?: {
@@ -46,7 +48,7 @@ export class OutboxRelay {
   readonly stats = { published: 0, resent: 0, sendAttempts: 0, failedSends: 0 };
 
   constructor(opts: OutboxRelayOptions) {
-    this.#opts = { batchSize: 500, observer: { published() {}, failedSend() {} }, ...opts };
+    this.#opts = { batchSize: 500, publishWaitMs: 1000, observer: { published() {}, failedSend() {} }, ...opts };
   }
 
   start(): void {
@@ -70,13 +72,13 @@ export class OutboxRelay {
   }
 
   /**
-   * Wakes the relay and resolves true once `eventId` is on Kafka, or false after `timeoutMs` (the event is
-   * still durable in the outbox and will be published when Kafka answers).
+   * For an event just committed to the outbox: wakes the relay and resolves true once the event is on Kafka, or
+   * false after `publishWaitMs` (it stays durable in the outbox and goes out when Kafka answers).
    */
-  async publishSoon(eventId: string, timeoutMs: number): Promise<boolean> {
+  async waitUntilPublished(eventId: string): Promise<boolean> {
     const published = new Promise<boolean>((resolve) => this.#waiters.set(eventId, () => resolve(true)));
     this.wake();
-    const timeout = sleep(timeoutMs, false, { ref: false });
+    const timeout = sleep(this.#opts.publishWaitMs, false, { ref: false });
     const result = await Promise.race([published, timeout]);
     this.#waiters.delete(eventId);
     return result;

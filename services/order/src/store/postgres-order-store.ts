@@ -6,15 +6,9 @@ import {
   type StatusHistoryEntry,
 } from '@metalmart/contracts';
 import type pg from 'pg';
-import type {
-  CreateOrderResult,
-  NewOrder,
-  OrderRecord,
-  OrderStore,
-  OutboxMessage,
-  Transition,
-  TransitionResult,
-} from './types.ts';
+import type { NewOrder } from '../domain/order.ts';
+import { insertOutboxRow, type OutboxMessage, outboxRowValues } from '../outbox/message.ts';
+import type { CreateOrderResult, OrderRecord, OrderStore, Transition, TransitionResult } from './types.ts';
 
 /** The lifecycle as an SQL array, for ordering a history by it (generated: the list lives in contracts). */
 const STATUS_ORDER = `ARRAY[${ORDER_STATUSES.map((status) => `'${status}'`).join(', ')}]`;
@@ -38,8 +32,7 @@ WITH new_order AS (
 ), first_status AS (
   INSERT INTO order_status_history (order_id, status, at) SELECT id, '${INITIAL_STATUS}', created_at FROM new_order
 )
-INSERT INTO outbox (event_id, topic, message_key, payload, headers)
-SELECT $17, $18, $19, $20, $21 FROM new_order`;
+${insertOutboxRow('new_order', 17)}`;
 
 const SELECT_ORDER = `
 SELECT o.id, o.order_number, o.tracking_token, o.status, o.customer_name, o.customer_email, o.shipping_address,
@@ -177,11 +170,7 @@ export function createPostgresOrderStore(pool: pg.Pool): OrderStore {
             order.lines.map((l) => l.name),
             order.lines.map((l) => l.quantity),
             order.lines.map((l) => l.unitPriceCents),
-            event.eventId,
-            event.topic,
-            event.key,
-            event.payload,
-            JSON.stringify(event.headers),
+            ...outboxRowValues(event),
             order.traceId ?? null,
           ],
         });

@@ -1,35 +1,6 @@
-import type {
-  Customer,
-  OrderLine,
-  OrderStatus,
-  ProcessedBy,
-  Product,
-  ShippingAddress,
-  StatusHistoryEntry,
-} from '@metalmart/contracts';
-
-export interface OutboxMessage {
-  eventId: string;
-  topic: string;
-  key: string;
-  payload: string;
-  headers: Record<string, string>;
-}
-
-export interface NewOrder {
-  id: string;
-  orderNumber: string;
-  trackingToken: string;
-  customer: Customer;
-  shippingAddress: ShippingAddress;
-  lines: OrderLine[];
-  totalCents: number;
-  currency: string;
-  createdAt: Date;
-  /** W3C trace id of the request that placed it (orders placed before tracing existed have none). */
-  traceId?: string;
-  idempotency?: { key: string; requestHash: string };
-}
+import type { OrderStatus, ProcessedBy, Product, StatusHistoryEntry } from '@metalmart/contracts';
+import type { NewOrder } from '../domain/order.ts';
+import type { OutboxMessage } from '../outbox/message.ts';
 
 /** A stored order: what was created, plus where it is now and how it got there. */
 export interface OrderRecord extends Omit<NewOrder, 'idempotency'> {
