@@ -1,7 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
-// Test tiers by file name: *.unit.test.ts (no I/O), *.int.test.ts (the real PostgreSQL and Kafka that
-// dev/src/test-setup.ts starts or reuses), tests/e2e/*.e2e.test.ts (real browser against the real stack).
+// Test tiers by file name: *.unit.test.ts (no I/O), deploy/test/*.render.test.ts (render deploy/k8s with the
+// pinned kustomize, built with `go install` when missing; no cluster), *.int.test.ts (the real PostgreSQL and
+// Kafka that dev/src/test-setup.ts starts or reuses), tests/e2e/*.e2e.test.ts (real browser against the real stack).
 export default defineConfig({
   test: {
     projects: [
@@ -15,6 +16,14 @@ export default defineConfig({
             'deploy/test/**/*.unit.test.ts',
             'tests/**/*.unit.test.ts',
           ],
+        },
+      },
+      {
+        test: {
+          name: 'deploy',
+          include: ['deploy/test/**/*.render.test.ts'],
+          // kustomize once for all files, not one `go install` per file on a fresh machine.
+          globalSetup: ['deploy/test/support/kustomize-setup.ts'],
         },
       },
       'frontend/vite.config.ts',

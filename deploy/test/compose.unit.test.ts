@@ -5,7 +5,8 @@ import { existsSync } from 'node:fs';
 import { deadLetterTopicOf, ORDER_CREATED_TOPIC, ORDER_PROCESSOR_GROUP } from '@metalmart/contracts';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { envNamesReadBy, readRepoFile, repoPath, SERVICES } from './support.ts';
+import { readRepoFile, repoPath } from './support/files.ts';
+import { envNamesReadBy, SERVICES } from './support/services.ts';
 
 type ComposeService = {
   image?: string;

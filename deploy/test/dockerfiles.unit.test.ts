@@ -9,7 +9,7 @@ import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { sep } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { listFiles, readRepoFile, repoPath } from './support.ts';
+import { listFiles, readRepoFile, repoPath } from './support/files.ts';
 
 type Instruction = { keyword: string; args: string };
 type Stage = { from: string; name?: string; instructions: Instruction[] };

@@ -7,7 +7,8 @@ import { CreateOrderRequestSchema, HEADERS } from '@metalmart/contracts';
 import Ajv2020 from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
-import { readRepoFile, repoPath, SERVICES } from './support.ts';
+import { readRepoFile, repoPath } from './support/files.ts';
+import { SERVICES } from './support/services.ts';
 
 const schemaFile = 'deploy/mirrord-schema.json';
 const configFiles = readdirSync(repoPath('.mirrord'))

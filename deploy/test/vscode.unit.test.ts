@@ -5,7 +5,8 @@
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { NODE_LINK_NAME, readProjectRuntime, reportedVersion, satisfiesMinimum } from '../../dev/runtime.mjs';
-import { parseJsonc, readRepoFile, repoPath, repoRoot, SERVICES } from './support.ts';
+import { parseJsonc, readRepoFile, repoPath, repoRoot } from './support/files.ts';
+import { SERVICES } from './support/services.ts';
 
 type LaunchConfig = {
   name: string;

@@ -142,7 +142,7 @@ export async function ensureGoProgram(program: GoProgram, log: (line: string) =>
     log(`building ${program.name}: ${plan.what} (minutes on a cold Go build cache)…`);
     const child = spawn('go', plan.args, { cwd: plan.cwd, env: plan.env, stdio: ['ignore', 'pipe', 'pipe'] });
     const output: string[] = [];
-    // Not kafka.ts's pipeLines: the deployment unit tests build kustomize through here without a Kafka client.
+    // Not kafka.ts's pipeLines: the deploy render tests build kustomize through here without a Kafka client.
     for (const stream of [child.stdout, child.stderr]) {
       createInterface({ input: stream }).on('line', (line) => {
         output.push(line);

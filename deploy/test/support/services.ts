@@ -1,0 +1,49 @@
+// The two services as every deployment file must see them, and the env var names their code reads: the
+// yardstick for the env blocks of Kubernetes, Compose, mirrord and VS Code alike.
+import { readFileSync } from 'node:fs';
+import { listFiles, repoPath } from './files.ts';
+
+/** The two services: folder, deployment name, port and the env vars the deployment files must set. */
+export const SERVICES = {
+  order: {
+    dir: 'services/order',
+    name: 'order-service',
+    port: 8080,
+    required: ['HOST', 'PORT', 'DATABASE_URL', 'KAFKA_BROKERS', 'KAFKA_TOPIC', 'ORDER_SERVICE_TOKEN'],
+  },
+  processor: {
+    dir: 'services/order-processor',
+    name: 'order-processor',
+    port: 8081,
+    required: [
+      'HOST',
+      'PORT',
+      'KAFKA_BROKERS',
+      'KAFKA_TOPIC',
+      'KAFKA_GROUP_ID',
+      'KAFKA_DLQ_TOPIC',
+      'ORDER_SERVICE_URL',
+      'ORDER_SERVICE_TOKEN',
+    ],
+  },
+} as const;
+
+/**
+ * The environment variable names a service's code reads (`env.NAME`, `env['NAME']`, `process.env.NAME`,
+ * `int(env, 'NAME', …)`), from its sources.
+ */
+export function envNamesReadBy(serviceDir: string): Set<string> {
+  const names = new Set<string>();
+  const patterns = [
+    /\benv\.([A-Z][A-Z0-9_]*)\b/g,
+    /\benv\[\s*['"]([A-Z][A-Z0-9_]*)['"]\s*\]/g,
+    /\(\s*env\s*,\s*['"]([A-Z][A-Z0-9_]*)['"]/g,
+  ];
+  for (const file of listFiles(repoPath(serviceDir, 'src'), (name) => name.endsWith('.ts'))) {
+    const source = readFileSync(file, 'utf8');
+    for (const pattern of patterns) {
+      for (const match of source.matchAll(pattern)) names.add(match[1] as string);
+    }
+  }
+  return names;
+}
