@@ -3,7 +3,7 @@
 import { type SpawnSyncReturns, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { createInterface } from 'node:readline';
+import { pipeLines } from './processes.ts';
 import { repoRoot } from './settings.ts';
 
 export const binDir = join(repoRoot, '.data', 'bin');
@@ -39,7 +39,7 @@ function stampFile(program: GoProgram): string {
   return `${program.binary}.stamp`;
 }
 
-export function isUpToDate(program: GoProgram): boolean {
+function isUpToDate(program: GoProgram): boolean {
   if (!existsSync(program.binary)) return false;
   if (program.stamp !== undefined) {
     const file = stampFile(program);
@@ -142,13 +142,10 @@ export async function ensureGoProgram(program: GoProgram, log: (line: string) =>
     log(`building ${program.name}: ${plan.what} (minutes on a cold Go build cache)…`);
     const child = spawn('go', plan.args, { cwd: plan.cwd, env: plan.env, stdio: ['ignore', 'pipe', 'pipe'] });
     const output: string[] = [];
-    // Not kafka.ts's pipeLines: the deploy render tests build kustomize through here without a Kafka client.
-    for (const stream of [child.stdout, child.stderr]) {
-      createInterface({ input: stream }).on('line', (line) => {
-        output.push(line);
-        log(line);
-      });
-    }
+    pipeLines(child, (line) => {
+      output.push(line);
+      log(line);
+    });
     const timer = setTimeout(() => child.kill('SIGKILL'), program.timeoutMs ?? 20 * 60_000);
     const result = await new Promise<{ status: number | null; signal: NodeJS.Signals | null; error?: Error }>(
       (resolve) => {

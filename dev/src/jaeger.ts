@@ -5,13 +5,13 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { binDir, ensureGoProgram, type GoProgram } from './go-tool.ts';
-import { pipeLines } from './kafka.ts';
 import { httpOk, isListening, waitFor } from './ports.ts';
+import { pipeLines } from './processes.ts';
 import { repoRoot } from './settings.ts';
 
 const moduleDir = join(repoRoot, 'dev', 'jaeger');
-export const jaegerConfig = join(moduleDir, 'config.yaml');
-export const jaegerBinary = join(binDir, 'jaeger');
+const jaegerConfig = join(moduleDir, 'config.yaml');
+const jaegerBinary = join(binDir, 'jaeger');
 
 export interface RunningJaeger {
   /** Base URL of the OTLP/HTTP receiver: exporters post to `<otlpEndpoint>/v1/traces`. */

@@ -6,7 +6,8 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { ensureKafkaJars, pipeLines } from './kafka.ts';
+import { ensureKafkaJars } from './kafka.ts';
+import { pipeLines } from './processes.ts';
 import { readStackSettings, repoRoot, type StackSettings } from './settings.ts';
 
 const brokerPom = join(repoRoot, 'dev', 'kafka', 'pom.xml');

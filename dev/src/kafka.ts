@@ -1,11 +1,11 @@
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { Admin } from '@platformatic/kafka';
 import { isListening, waitFor } from './ports.ts';
+import { pipeLines } from './processes.ts';
 import { repoRoot } from './settings.ts';
 
 const pom = join(repoRoot, 'dev', 'kafka', 'pom.xml');
@@ -66,13 +66,7 @@ export async function ensureKafkaJars(
   return libDir;
 }
 
-export function pipeLines(child: ChildProcess, log: (line: string) => void): void {
-  for (const stream of [child.stdout, child.stderr]) {
-    if (stream) createInterface({ input: stream }).on('line', log);
-  }
-}
-
-export async function kafkaAnswers(brokers: string): Promise<boolean> {
+async function kafkaAnswers(brokers: string): Promise<boolean> {
   const admin = new Admin({ clientId: 'metalmart-dev-probe', bootstrapBrokers: [brokers], retries: 0, timeout: 2000 });
   try {
     await admin.metadata({ topics: [] });

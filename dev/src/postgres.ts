@@ -5,11 +5,11 @@ import { chown, cp, lstat, mkdir, readFile, realpath, rename, rm, symlink, unlin
 import { createRequire } from 'node:module';
 import { arch, platform } from 'node:os';
 import { dirname, join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
 import pg from 'pg';
 import { isListening } from './ports.ts';
+import { pipeLines } from './processes.ts';
 
 export interface RunningPostgres {
   /** Connection URL of the `metalmart` database. */
@@ -31,7 +31,7 @@ function worthShowing(line: string): boolean {
 const user = 'metalmart';
 // Local-only credentials: the server listens on 127.0.0.1 and its data lives under .data/.
 const password = 'metalmart-local';
-export const databaseName = 'metalmart';
+const databaseName = 'metalmart';
 
 function localUrls(port: number, database = databaseName) {
   const base = `postgres://${user}:${password}@127.0.0.1:${port}`;
@@ -212,7 +212,7 @@ function run(
     env: { ...process.env, LC_MESSAGES: messages },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  for (const stream of [child.stdout, child.stderr]) if (stream) createInterface({ input: stream }).on('line', onLine);
+  pipeLines(child, onLine);
   return child;
 }
 

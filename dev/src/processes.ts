@@ -1,8 +1,29 @@
+// Child processes of the local stack and of the tests: one way to run a Node.js entry point and read its lines.
 import { type ChildProcess, spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
 import { BACKOFFS, backoffDelay } from '@metalmart/contracts';
-import { pipeLines } from './kafka.ts';
 import { formatLogLine, prefixedLogger } from './log.ts';
 import { repoRoot } from './settings.ts';
+
+/** Each line the child writes, stdout and stderr alike. */
+export function pipeLines(child: ChildProcess, onLine: (line: string) => void): void {
+  for (const stream of [child.stdout, child.stderr]) {
+    if (stream) createInterface({ input: stream }).on('line', onLine);
+  }
+}
+
+/** `node <args>` with this process's environment plus `env`, its output piped (read it with pipeLines). */
+export function spawnNode(
+  args: readonly string[],
+  options: { cwd?: string; env?: Record<string, string | undefined>; detached?: boolean } = {},
+): ChildProcess {
+  return spawn(process.execPath, args, {
+    cwd: options.cwd ?? repoRoot,
+    env: { ...process.env, ...options.env },
+    detached: options.detached ?? false,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+}
 
 export interface ServiceSpec {
   name: string;
@@ -34,11 +55,7 @@ export class SupervisedProcess {
   }
 
   start(): void {
-    const child = spawn(process.execPath, this.#spec.args, {
-      cwd: this.#spec.cwd ?? repoRoot,
-      env: { ...process.env, ...this.#spec.env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawnNode(this.#spec.args, this.#spec);
     this.#child = child;
     pipeLines(child, (line) => this.#log(formatLogLine(line)));
     // Last resort if the runner exits without stop() (a crash, process.exit): no service outlives it.

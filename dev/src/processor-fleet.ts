@@ -4,7 +4,7 @@ import { httpOk, waitFor } from './ports.ts';
 import { SupervisedProcess, serviceArgs } from './processes.ts';
 
 /** More than the partitions on purpose: an instance beyond them joins and shows as idle. */
-export const MAX_PROCESSORS = 16;
+const MAX_PROCESSORS = 16;
 
 export interface FleetInstance {
   name: string;

@@ -11,11 +11,11 @@ import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, readlink, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freeStackPorts } from '../../tests/support/processes.ts';
 import { isListening } from '../src/ports.ts';
+import { pipeLines } from '../src/processes.ts';
 import { readStackSettings, repoRoot, type StackPorts } from '../src/settings.ts';
 
 interface Run {
@@ -74,12 +74,10 @@ describe('a fresh clone in a private (0700) folder', () => {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const lines: string[] = [];
-    for (const stream of [child.stdout, child.stderr]) {
-      createInterface({ input: stream }).on('line', (line) => {
-        lines.push(line);
-        if (process.env.TEST_SERVICE_LOGS) console.log(line);
-      });
-    }
+    pipeLines(child, (line) => {
+      lines.push(line);
+      if (process.env.TEST_SERVICE_LOGS) console.log(line);
+    });
     const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
       child.once('exit', (code, signal) => resolve({ code, signal })),
     );

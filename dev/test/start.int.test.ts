@@ -6,7 +6,6 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { chmod, mkdir, mkdtemp, readdir, readFile, readlink, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type OpsSnapshot, ORDER_PROCESSOR_GROUP, type TrackingResponse } from '@metalmart/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,6 +13,7 @@ import { describeMembers } from '../../tests/support/kafka-tools.ts';
 import { orderRequest } from '../../tests/support/orders.ts';
 import { freeStackPorts, waitUntil } from '../../tests/support/processes.ts';
 import { isListening } from '../src/ports.ts';
+import { pipeLines } from '../src/processes.ts';
 import { readStackSettings, repoRoot, type StackPorts } from '../src/settings.ts';
 
 const projectData = join(repoRoot, '.data');
@@ -62,6 +62,7 @@ describe('npm start (dev/bootstrap.mjs start) on its own data dir and ports', ()
     const installed = existsSync(stamp) && readFileSync(stamp, 'utf8') === lockHash;
     const args = installed ? ['dev/bootstrap.mjs', 'start'] : ['--import', 'tsx', 'dev/src/start.ts'];
     // Its own process group, like a terminal's foreground job: Ctrl-C is a SIGINT to the whole group.
+    // The whole environment is `env` (the test-runner variables dropped), not process.env plus it.
     const child = spawn(process.execPath, args, {
       cwd: repoRoot,
       env,
@@ -76,7 +77,7 @@ describe('npm start (dev/bootstrap.mjs start) on its own data dir and ports', ()
       if (process.env.TEST_SERVICE_LOGS) console.log(line);
       for (const wake of waiters) wake();
     };
-    for (const stream of [child.stdout, child.stderr]) createInterface({ input: stream }).on('line', onLine);
+    pipeLines(child, onLine);
     const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
       child.once('exit', (code, signal) => resolve({ code, signal })),
     );

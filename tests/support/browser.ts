@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { repoRoot } from '../../dev/src/settings.ts';
 
-export const screenshotDir = join(repoRoot, 'test-results', 'e2e');
+const screenshotDir = join(repoRoot, 'test-results', 'e2e');
 
 /**
  * Debian's Chromium, headless (never a browser a tool downloads). The flags keep it off the network:

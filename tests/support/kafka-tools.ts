@@ -32,7 +32,7 @@ export interface KafkaToolOptions {
 }
 
 /** Runs one tool against `brokers` (`--bootstrap-server` is added) and collects its output. Never throws on exit codes. */
-export async function runKafkaTool(
+async function runKafkaTool(
   brokers: string | undefined,
   tool: KafkaToolName,
   args: readonly string[],
@@ -91,7 +91,7 @@ async function consumerGroups(brokers: string | undefined, args: string[]): Prom
  * split at whitespace when a row has one token per column, else cut at the header's column positions (a cell with a
  * space, like the coordinator's `host:port  (id)`).
  */
-export function parseToolTable(output: string, columns: readonly string[]): (string | null)[][] {
+function parseToolTable(output: string, columns: readonly string[]): (string | null)[][] {
   const lines = output.split('\n');
   const headerIndex = lines.findIndex((line) => {
     const tokens = line.trim().split(/\s+/);

@@ -6,7 +6,7 @@ import { createInterface } from 'node:readline';
 import { repoRoot } from '../../dev/src/settings.ts';
 import { pythonVenv } from './python.ts';
 
-export const OTLP_PROTO_VERSION = '1.45.2';
+const OTLP_PROTO_VERSION = '1.45.2';
 
 export interface ReceivedSpan {
   service: string;

@@ -1,12 +1,11 @@
 // Real child processes of the services, for the tests where process boundaries matter (kill -9, several
 // instances, a service that goes away).
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createServer as createHttpServer } from 'node:http';
 import { type AddressInfo, createServer } from 'node:net';
-import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { serviceArgs } from '../../dev/src/processes.ts';
+import { pipeLines, serviceArgs, spawnNode } from '../../dev/src/processes.ts';
 import { repoRoot, STACK_PORT_VARIABLES, type StackPorts } from '../../dev/src/settings.ts';
 
 export const testToken = randomBytes(24).toString('hex');
@@ -23,16 +22,10 @@ export interface ServiceProcess {
 
 /** A child process whose output lines are kept (and echoed with TEST_SERVICE_LOGS=1). */
 function spawnTracked(name: string, args: string[], options: { cwd: string; env: Record<string, string> }) {
-  const child = spawn(process.execPath, args, {
-    cwd: options.cwd,
-    env: { ...process.env, ...options.env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawnNode(args, options);
   const logs: string[] = [];
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const lines = (onLine: (line: string) => void) => {
-    for (const stream of [child.stdout, child.stderr]) createInterface({ input: stream }).on('line', onLine);
-  };
+  const lines = (onLine: (line: string) => void) => pipeLines(child, onLine);
   lines((line) => {
     logs.push(line);
     if (process.env.TEST_SERVICE_LOGS) console.log(`[${name}] ${line}`);
