@@ -8,8 +8,8 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readlinkSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
+import { freePort } from '@metalmart/test-support/processes';
 import { afterAll, describe, expect, it } from 'vitest';
-import { freePort } from '../../tests/support/processes.ts';
 import { NODE_LINK_NAME, readProjectRuntime, reportedVersion, satisfiesMinimum } from '../runtime.mjs';
 import { repoRoot } from '../src/settings.ts';
 

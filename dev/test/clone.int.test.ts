@@ -12,8 +12,8 @@ import { mkdir, mkdtemp, readdir, readFile, readlink, rm, stat, writeFile } from
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { freeStackPorts } from '@metalmart/test-support/processes';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freeStackPorts } from '../../tests/support/processes.ts';
 import { isListening } from '../src/ports.ts';
 import { pipeLines } from '../src/processes.ts';
 import { readStackSettings, repoRoot, type StackPorts } from '../src/settings.ts';

@@ -3,8 +3,8 @@
 // ports on stop. Needs no PostgreSQL or Kafka (the integration tier's global setup starts them anyway).
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { freePort } from '@metalmart/test-support/processes';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '../../tests/support/processes.ts';
 import { ensureJaeger, type RunningJaeger, startJaeger } from '../src/jaeger.ts';
 import { prefixedLogger } from '../src/log.ts';
 import { isListening } from '../src/ports.ts';

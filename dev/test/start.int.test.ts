@@ -8,10 +8,10 @@ import { chmod, mkdir, mkdtemp, readdir, readFile, readlink, rm, writeFile } fro
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type OpsSnapshot, ORDER_PROCESSOR_GROUP, type TrackingResponse } from '@metalmart/contracts';
+import { describeMembers } from '@metalmart/test-support/kafka-tools';
+import { orderRequest } from '@metalmart/test-support/orders';
+import { freeStackPorts, waitUntil } from '@metalmart/test-support/processes';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { describeMembers } from '../../tests/support/kafka-tools.ts';
-import { orderRequest } from '../../tests/support/orders.ts';
-import { freeStackPorts, waitUntil } from '../../tests/support/processes.ts';
 import { isListening } from '../src/ports.ts';
 import { pipeLines } from '../src/processes.ts';
 import { readStackSettings, repoRoot, type StackPorts } from '../src/settings.ts';

@@ -1,63 +1,25 @@
 // The live pipeline page (/ops) in a real headless Chromium against the real stack, read by roles and labels:
 // the six partitions with their owners, lag rising while the processor is paused (SIGSTOP) and draining after it
 // resumes, a second instance taking partitions, a poison message under dead letters and its replay shipping it.
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, screenshot } from '../support/browser.ts';
+import { screenshot } from '../support/browser.ts';
 import { placeOrders, statusCounts } from '../support/fleet.ts';
-import { createTestDatabase, createTestTopic, kafkaBrokers, sendRecords, uniqueName } from '../support/infra.ts';
+import { sendRecords } from '../support/infra.ts';
 import { insertOrderOf, orderCreatedEvent } from '../support/orders.ts';
-import {
-  type ServiceProcess,
-  startFrontend,
-  startOrderService,
-  startProcessor,
-  waitUntil,
-} from '../support/processes.ts';
+import { waitUntil } from '../support/processes.ts';
+import { type Shop, startShop } from '../support/shop.ts';
 
-let browser: Browser;
+let shop: Shop;
 let page: Page;
-let databaseUrl: string;
-let topic: string;
-let groupId: string;
-let orderService: ServiceProcess;
-let frontend: ServiceProcess;
-const processors: ServiceProcess[] = [];
-
-const processor = async (instance: string) => {
-  const p = await startProcessor({
-    kafkaBrokers: kafkaBrokers(),
-    topic,
-    groupId,
-    orderServiceUrl: orderService.url,
-    instance,
-    stageDelayMs: 50,
-  });
-  processors.push(p);
-  return p;
-};
 
 beforeAll(async () => {
-  databaseUrl = await createTestDatabase();
-  topic = await createTestTopic('ops-e2e');
-  groupId = uniqueName('ops-e2e-group');
-  orderService = await startOrderService({
-    databaseUrl,
-    kafkaBrokers: kafkaBrokers(),
-    topic,
-    env: { OPS_API: '1', KAFKA_GROUP_ID: groupId },
-  });
-  frontend = await startFrontend(orderService.url);
-  browser = await launchChromium();
+  shop = await startShop({ prefix: 'ops-e2e', stageDelayMs: 50, opsApi: true });
 });
 
 afterAll(async () => {
   await page?.close();
-  await browser?.close();
-  for (const p of processors) if (p.child.signalCode === null) p.child.kill('SIGCONT');
-  await Promise.all(processors.map((p) => p.stop()));
-  await frontend?.stop();
-  await orderService?.stop();
+  await shop?.close();
 });
 
 /** The partitions table as rows of cells (by its column headers). */
@@ -79,14 +41,14 @@ const totalLag = async (table: Locator) =>
 
 describe('the ops page in a real browser', () => {
   it('shows partitions, lag while paused, an instance joining, and a dead letter replayed', async () => {
-    const first = await processor('ops-first');
-    page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
-    await page.goto(frontend.url);
+    const first = await shop.startProcessor('ops-first');
+    page = await shop.browser.newPage({ viewport: { width: 1280, height: 1000 } });
+    await page.goto(shop.frontend.url);
     await page.getByRole('link', { name: 'Pipeline' }).click();
     await page.waitForURL(/\/ops$/);
     await expect.poll(() => page.getByRole('heading', { level: 1, name: 'Pipeline' }).count()).toBe(1);
 
-    const partitions = page.getByRole('region', { name: new RegExp(`Partitions of ${topic}`) }).getByRole('table');
+    const partitions = page.getByRole('region', { name: new RegExp(`Partitions of ${shop.topic}`) }).getByRole('table');
     await expect
       .poll(async () => (await partitions.getByRole('columnheader').allTextContents()).map((h) => h.trim()), {
         timeout: 20_000,
@@ -99,17 +61,17 @@ describe('the ops page in a real browser', () => {
 
     // Paused: nothing is consumed, so the lag rises as orders arrive …
     first.child.kill('SIGSTOP');
-    const queued = await placeOrders(orderService.url, 12);
+    const queued = await placeOrders(shop.orderService.url, 12);
     await expect.poll(() => totalLag(partitions), { timeout: 30_000, interval: 500 }).toBe(12);
     await screenshot(page, 'ops-02-paused-lag');
     // … and drains once it resumes.
     first.child.kill('SIGCONT');
     await expect.poll(() => totalLag(partitions), { timeout: 60_000, interval: 500 }).toBe(0);
-    expect((await statusCounts(databaseUrl, queued)).shipped).toBe(12);
+    expect((await statusCounts(shop.databaseUrl, queued)).shipped).toBe(12);
     await screenshot(page, 'ops-03-drained');
 
     // A second instance joins: the assignment on the page changes, both own partitions.
-    await processor('ops-second');
+    await shop.startProcessor('ops-second');
     await expect
       .poll(async () => new Set((await partitionRows(partitions)).map((r) => r.Owner)), { timeout: 60_000 })
       .toEqual(new Set(['ops-first', 'ops-second']));
@@ -119,7 +81,7 @@ describe('the ops page in a real browser', () => {
 
     // A poison message (its order unknown): it shows under dead letters with its reason.
     const event = orderCreatedEvent();
-    await sendRecords(topic, [{ key: event.order.id, value: JSON.stringify(event) }]);
+    await sendRecords(shop.topic, [{ key: event.order.id, value: JSON.stringify(event) }]);
     const deadLetters = page.getByRole('region', { name: 'Dead letters' });
     await expect
       .poll(() => deadLetters.getByRole('row').filter({ hasText: event.order.id }).count(), { timeout: 60_000 })
@@ -131,7 +93,7 @@ describe('the ops page in a real browser', () => {
     await screenshot(page, 'ops-05-dead-letter');
 
     // Its cause goes away (the order exists now); Replay republishes it and it ships.
-    await insertOrderOf(databaseUrl, event);
+    await insertOrderOf(shop.databaseUrl, event);
     await letter.getByRole('button', { name: /^Replay dead letter \d+$/ }).click();
     await expect
       .poll(() =>
@@ -143,7 +105,7 @@ describe('the ops page in a real browser', () => {
       .toBe(1);
     await waitUntil(
       'the replayed order shipped',
-      async () => (await statusCounts(databaseUrl, [event.order.id])).shipped === 1,
+      async () => (await statusCounts(shop.databaseUrl, [event.order.id])).shipped === 1,
       60_000,
     );
     const transitions = page.getByRole('region', { name: 'Latest transitions' });

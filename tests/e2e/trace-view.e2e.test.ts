@@ -2,27 +2,17 @@
 // viewer, OTLP over http/protobuf), the tracking page shows the trace id and links the shop's trace view, which
 // draws Jaeger's answer — the POST, the send, the consume linked to the send, the three transitions (their
 // batched HTTP calls are traces of their own, linked from each transition).
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningJaeger, startJaeger } from '../../dev/src/jaeger.ts';
-import { launchChromium, screenshot } from '../support/browser.ts';
-import { createTestDatabase, createTestTopic, kafkaBrokers, uniqueName } from '../support/infra.ts';
+import { screenshot } from '../support/browser.ts';
 import { placeOrder } from '../support/orders.ts';
-import {
-  freePort,
-  type ServiceProcess,
-  startFrontend,
-  startOrderService,
-  startProcessor,
-} from '../support/processes.ts';
+import { freePort } from '../support/processes.ts';
+import { type Shop, startShop } from '../support/shop.ts';
 
-let browser: Browser;
 let page: Page;
 let jaeger: RunningJaeger;
-let topic: string;
-const running: ServiceProcess[] = [];
-let frontend: ServiceProcess;
-let orderService: ServiceProcess;
+let shop: Shop;
 
 beforeAll(async () => {
   // Built from the Go module proxy on the first run (minutes on a cold Go cache), then reused.
@@ -32,41 +22,26 @@ beforeAll(async () => {
     OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
     OTEL_BSP_SCHEDULE_DELAY: '200',
   };
-  topic = await createTestTopic('trace-view');
-  orderService = await startOrderService({
-    databaseUrl: await createTestDatabase(),
-    kafkaBrokers: kafkaBrokers(),
-    topic,
+  shop = await startShop({
+    prefix: 'trace-view',
+    stageDelayMs: 20,
     env: otlp,
+    frontendEnv: { VITE_TRACE_VIEWER_URL: jaeger.uiUrl },
   });
-  running.push(orderService);
-  running.push(
-    await startProcessor({
-      kafkaBrokers: kafkaBrokers(),
-      topic,
-      groupId: uniqueName('trace-view-group'),
-      orderServiceUrl: orderService.url,
-      instance: 'traced',
-      env: otlp,
-    }),
-  );
-  frontend = await startFrontend(orderService.url, { VITE_TRACE_VIEWER_URL: jaeger.uiUrl });
-  browser = await launchChromium();
+  await shop.startProcessor('traced');
 }, 20 * 60_000);
 
 afterAll(async () => {
   await page?.close();
-  await browser?.close();
-  await frontend?.stop();
-  for (const p of running.reverse()) await p.stop();
+  await shop?.close();
   await jaeger?.stop();
 });
 
 describe('the trace of an order in the shop', () => {
   it('links the tracking page to a waterfall of the whole trace, read from Jaeger', async () => {
-    const order = await placeOrder(orderService.url);
-    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    await page.goto(`${frontend.url}/track/${order.trackingToken}`);
+    const order = await placeOrder(shop.orderService.url);
+    page = await shop.browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await page.goto(`${shop.frontend.url}/track/${order.trackingToken}`);
     const traceId = page.locator('code', { hasText: /^[0-9a-f]{32}$/ });
     await expect.poll(() => traceId.count(), { timeout: 20_000 }).toBe(1);
     const id = (await traceId.textContent()) ?? '';
@@ -79,14 +54,14 @@ describe('the trace of an order in the shop', () => {
     const text = await operations();
     for (const span of [
       'POST /api/orders',
-      `send ${topic}`,
-      `process ${topic}`,
+      `send ${shop.topic}`,
+      `process ${shop.topic}`,
       'transition processing',
       'transition confirmed',
     ]) {
       expect(text).toContain(span);
     }
-    expect(text).toMatch(new RegExp(`process ${topic}[\\s\\S]*linked to send ${topic}`));
+    expect(text).toMatch(new RegExp(`process ${shop.topic}[\\s\\S]*linked to send ${shop.topic}`));
     expect(text).toContain('order-service');
     expect(text).toContain('order-processor');
     await screenshot(page, 'trace-01-waterfall');

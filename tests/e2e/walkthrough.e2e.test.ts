@@ -1,58 +1,31 @@
 // The seed's demo, played by a real headless Chromium against the real stack: browse, add two products,
 // check out, see the confirmation, open the tracking link, watch the bar fill to shipped with no reload.
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, screenshot } from '../support/browser.ts';
-import { createTestDatabase, createTestTopic, kafkaBrokers, uniqueName } from '../support/infra.ts';
-import { type ServiceProcess, startFrontend, startOrderService, startProcessor } from '../support/processes.ts';
+import { screenshot } from '../support/browser.ts';
+import { type Shop, startShop } from '../support/shop.ts';
 
-let browser: Browser;
+let shop: Shop;
 let page: Page;
-let topic: string;
-let groupId: string;
-let orderService: ServiceProcess;
-let frontend: ServiceProcess;
-const processors: ServiceProcess[] = [];
-
-const processor = async (instance: string) => {
-  const p = await startProcessor({
-    kafkaBrokers: kafkaBrokers(),
-    topic,
-    groupId,
-    orderServiceUrl: orderService.url,
-    instance,
-    stageDelayMs: 2500, // longer than the page's 2 s poll, so every stage shows up on the page
-  });
-  processors.push(p);
-  return p;
-};
 
 beforeAll(async () => {
-  const databaseUrl = await createTestDatabase();
-  topic = await createTestTopic('e2e');
-  groupId = uniqueName('e2e-group');
-  orderService = await startOrderService({ databaseUrl, kafkaBrokers: kafkaBrokers(), topic });
-  frontend = await startFrontend(orderService.url);
-  browser = await launchChromium();
+  // Stages longer than the page's 2 s poll, so every one shows up on the page.
+  shop = await startShop({ prefix: 'e2e', stageDelayMs: 2500 });
 });
 
 afterEach(async () => {
   await page?.close();
-  await Promise.all(processors.splice(0).map((p) => p.stop()));
+  await shop?.stopProcessors();
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await frontend?.stop();
-  await orderService?.stop();
-});
+afterAll(() => shop?.close());
 
 // Marks the window: if the page reloads, the mark is gone. (Runs in the browser; this file has no DOM types.)
 const markWindow = (p: Page) => p.evaluate('window.__noReload = true');
 const stillSameWindow = (p: Page) => p.evaluate('window.__noReload === true');
 
 async function checkout(p: Page, shots: string) {
-  await p.goto(frontend.url);
+  await p.goto(shop.frontend.url);
   const cards = p.locator('article.product-card');
   await expect.poll(() => cards.count(), { timeout: 20_000 }).toBeGreaterThanOrEqual(12);
   await screenshot(p, `${shots}-01-catalog`);
@@ -82,8 +55,8 @@ const statusBar = (p: Page) => p.locator('ol[data-status]');
 
 describe('the shop in a real browser', () => {
   it('plays the walkthrough: browse, cart, checkout, confirmation, live tracking to shipped', async () => {
-    await processor('e2e-processor');
-    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await shop.startProcessor('e2e-processor');
+    page = await shop.browser.newPage({ viewport: { width: 1280, height: 900 } });
     const orderNumber = await checkout(page, 'desktop');
     await markWindow(page);
     expect(await page.getByTestId('order-number').first().textContent()).toContain(orderNumber);
@@ -106,7 +79,7 @@ describe('the shop in a real browser', () => {
   });
 
   it('shows the order waiting in the queue while the processor is stopped, then completes live once it starts', async () => {
-    page = await browser.newPage({ viewport: { width: 390, height: 844 } }); // a phone
+    page = await shop.browser.newPage({ viewport: { width: 390, height: 844 } }); // a phone
     await checkout(page, 'phone');
     await markWindow(page);
     await expect.poll(() => page.getByTestId('waiting-in-queue').count(), { timeout: 10_000 }).toBe(1);
@@ -115,7 +88,7 @@ describe('the shop in a real browser', () => {
     await new Promise((resolve) => setTimeout(resolve, 3000));
     expect(await statusBar(page).getAttribute('data-status')).toBe('pending'); // still queued: nobody consumes
 
-    await processor('late-processor');
+    await shop.startProcessor('late-processor');
     await expect
       .poll(() => statusBar(page).getAttribute('data-status'), { timeout: 40_000, interval: 250 })
       .toBe('shipped');

@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { repoRoot } from '@metalmart/dev/settings';
 import { type Browser, chromium, type Page } from 'playwright-core';
-import { repoRoot } from '../../dev/src/settings.ts';
 
 const screenshotDir = join(repoRoot, 'test-results', 'e2e');
 

@@ -1,12 +1,12 @@
 // Test support for the integration tier: each test file gets its own database, topics and group, made
 // here on the real servers that dev/src/test-setup.ts provides.
 import { randomBytes } from 'node:crypto';
+import { createDatabaseIfMissing } from '@metalmart/dev/postgres';
+import { ensureTopics } from '@metalmart/dev/topics';
+import { migrate } from '@metalmart/order-service/store/migrate';
 import { Consumer, Producer, stringDeserializer, stringSerializers } from '@platformatic/kafka';
 import pg from 'pg';
 import { inject } from 'vitest';
-import { createDatabaseIfMissing } from '../../dev/src/postgres.ts';
-import { ensureTopics } from '../../dev/src/topics.ts';
-import { migrate } from '../../services/order/src/store/migrate.ts';
 
 export const kafkaBrokers = () => inject('kafkaBrokers');
 

@@ -4,15 +4,15 @@
 // `brokers` undefined → the test broker (inject('kafkaBrokers'), as tests/support/infra.ts does).
 import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
-import { inject } from 'vitest';
 import {
   ensureKafkaToolsJars,
   KAFKA_TOOLS,
   type KafkaToolName,
   kafkaToolJavaArgs,
   kafkaToolJvmOptions,
-} from '../../dev/src/kafka-tools.ts';
-import type {} from '../../dev/src/vitest-context.ts';
+} from '@metalmart/dev/kafka-tools';
+import type {} from '@metalmart/dev/vitest-context';
+import { inject } from 'vitest';
 
 const brokersOr = (brokers: string | undefined): string => brokers ?? inject('kafkaBrokers');
 

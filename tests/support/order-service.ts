@@ -1,6 +1,6 @@
+import { readConfig } from '@metalmart/order-service/config';
+import { createOrderService } from '@metalmart/order-service/service';
 import pino from 'pino';
-import { readConfig } from '../../services/order/src/config.ts';
-import { createOrderService } from '../../services/order/src/service.ts';
 import { kafkaBrokers } from './infra.ts';
 import { testToken } from './processes.ts';
 

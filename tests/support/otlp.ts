@@ -3,7 +3,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { repoRoot } from '../../dev/src/settings.ts';
+import { repoRoot } from '@metalmart/dev/settings';
 import { pythonVenv } from './python.ts';
 
 const OTLP_PROTO_VERSION = '1.45.2';

@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type RunningKafka, startKafka } from '../../dev/src/kafka.ts';
-import { readStackSettings } from '../../dev/src/settings.ts';
+import { type RunningKafka, startKafka } from '@metalmart/dev/kafka';
+import { readStackSettings } from '@metalmart/dev/settings';
 import { freePort } from './processes.ts';
 
 /**

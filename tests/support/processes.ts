@@ -5,8 +5,8 @@ import { randomBytes } from 'node:crypto';
 import { createServer as createHttpServer } from 'node:http';
 import { type AddressInfo, createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { pipeLines, serviceArgs, spawnNode } from '../../dev/src/processes.ts';
-import { repoRoot, STACK_PORT_VARIABLES, type StackPorts } from '../../dev/src/settings.ts';
+import { pipeLines, serviceArgs, spawnNode } from '@metalmart/dev/processes';
+import { repoRoot, STACK_PORT_VARIABLES, type StackPorts } from '@metalmart/dev/settings';
 
 export const testToken = randomBytes(24).toString('hex');
 

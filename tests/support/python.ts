@@ -3,7 +3,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { readStackSettings, repoRoot } from '../../dev/src/settings.ts';
+import { readStackSettings, repoRoot } from '@metalmart/dev/settings';
 
 export function runCommand(command: string, args: string[], options: { cwd?: string; input?: string } = {}) {
   return new Promise<{ code: number | null; output: string }>((resolve, reject) => {

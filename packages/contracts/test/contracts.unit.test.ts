@@ -1,5 +1,5 @@
+import { orderCreatedEvent } from '@metalmart/test-support/orders';
 import { describe, expect, it } from 'vitest';
-import { orderCreatedEvent } from '../../../tests/support/orders.ts';
 import {
   decimalAtMostPattern,
   INITIAL_STATUS,

@@ -1,5 +1,6 @@
 import { HEADERS } from '@metalmart/contracts';
-import { ProduceAcks, Producer, stringSerializer } from '@platformatic/kafka';
+import { RECORD_SERIALIZERS } from '@metalmart/contracts/kafka-serde';
+import { ProduceAcks, Producer } from '@platformatic/kafka';
 
 export interface DeadLetter {
   key: string | undefined;
@@ -14,8 +15,6 @@ export interface DeadLetterPublisher {
   close(): Promise<void>;
 }
 
-const raw = (value?: Buffer) => value;
-
 /** Sends poison messages, unchanged plus why and where from, to the dead-letter topic. */
 export function createKafkaDeadLetterPublisher(
   brokers: string[],
@@ -27,7 +26,7 @@ export function createKafkaDeadLetterPublisher(
     bootstrapBrokers: brokers,
     idempotent: true,
     acks: ProduceAcks.ALL,
-    serializers: { key: stringSerializer, value: raw, headerKey: stringSerializer, headerValue: stringSerializer },
+    serializers: RECORD_SERIALIZERS,
   });
   // Sends run concurrently: 2.x keeps idempotent sequence numbers straight (tests/kafka-client.int.test.ts).
   return { publish, close: () => producer.close() };

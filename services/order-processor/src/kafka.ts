@@ -1,4 +1,5 @@
-import { Consumer, type Message, stringDeserializer } from '@platformatic/kafka';
+import { RECORD_DESERIALIZERS } from '@metalmart/contracts/kafka-serde';
+import { Consumer, type Message } from '@platformatic/kafka';
 import { GROUP_PROTOCOLS, subscriptionAwareAssigner } from './assignor.ts';
 
 /** One record as the consumer loop sees it; `generation` is the group generation it was fetched in. */
@@ -49,12 +50,7 @@ export function createKafkaGroupMember(opts: KafkaMemberOptions): GroupMember {
     clientId: opts.clientId,
     groupId: opts.groupId,
     bootstrapBrokers: opts.brokers,
-    deserializers: {
-      key: stringDeserializer,
-      value: (data?: Buffer) => data,
-      headerKey: stringDeserializer,
-      headerValue: stringDeserializer,
-    },
+    deserializers: RECORD_DESERIALIZERS,
     sessionTimeout: opts.sessionTimeoutMs,
     heartbeatInterval: 1000,
     rebalanceTimeout: 30_000,

@@ -1,8 +1,8 @@
 // The consumer loop against a fake group member (the project's own GroupMember interface) and a fake
 // workflow: commits across rebalances, bounded retries, dead letters, shutdown.
 import type { OrderCreatedEvent } from '@metalmart/contracts';
+import { orderCreatedEvent } from '@metalmart/test-support/orders';
 import { describe, expect, it } from 'vitest';
-import { orderCreatedEvent } from '../../../tests/support/orders.ts';
 import { OrderConsumer } from '../src/consumer.ts';
 import type { DeadLetter } from '../src/dead-letter.ts';
 import { RequestFailedError, UnavailableError } from '../src/errors.ts';

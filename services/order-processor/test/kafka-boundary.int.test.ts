@@ -3,18 +3,18 @@
 // field, an extra one) published to the topic are all dead-lettered with a reason, while the valid orders
 // placed around them ship. Seeded, so a failure names the case that can be replayed.
 import { deadLetterTopicOf, HEADERS, INT32_MAX, type OrderCreatedEvent } from '@metalmart/contracts';
-import { Producer } from '@platformatic/kafka';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { histories, statusCounts } from '../../../tests/support/fleet.ts';
+import { histories, statusCounts } from '@metalmart/test-support/fleet';
 import {
   createTestDatabase,
   createTestTopic,
   kafkaBrokers,
   readTopic,
   uniqueName,
-} from '../../../tests/support/infra.ts';
-import { orderCreatedEvent, placeOrder } from '../../../tests/support/orders.ts';
-import { type ServiceProcess, startOrderService, startProcessor, waitUntil } from '../../../tests/support/processes.ts';
+} from '@metalmart/test-support/infra';
+import { orderCreatedEvent, placeOrder } from '@metalmart/test-support/orders';
+import { type ServiceProcess, startOrderService, startProcessor, waitUntil } from '@metalmart/test-support/processes';
+import { Producer } from '@platformatic/kafka';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 
 const SEED = 20261201;
 const CASES = 50;

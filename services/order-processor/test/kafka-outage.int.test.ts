@@ -1,11 +1,12 @@
 // Kafka goes away under a running processor: it must wait and re-subscribe, not exit, and ship what comes
 // after. A broker of this test's own, so stopping it disturbs no other test.
+
+import { ensureTopics } from '@metalmart/dev/topics';
+import { createTestDatabase, uniqueName } from '@metalmart/test-support/infra';
+import { getOrder, placeOrder } from '@metalmart/test-support/orders';
+import { startPrivateKafka } from '@metalmart/test-support/private-kafka';
+import { type ServiceProcess, startOrderService, startProcessor, waitUntil } from '@metalmart/test-support/processes';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureTopics } from '../../../dev/src/topics.ts';
-import { createTestDatabase, uniqueName } from '../../../tests/support/infra.ts';
-import { getOrder, placeOrder } from '../../../tests/support/orders.ts';
-import { startPrivateKafka } from '../../../tests/support/private-kafka.ts';
-import { type ServiceProcess, startOrderService, startProcessor, waitUntil } from '../../../tests/support/processes.ts';
 
 let kafka: Awaited<ReturnType<typeof startPrivateKafka>>;
 const running: ServiceProcess[] = [];

@@ -1,9 +1,7 @@
 // The Order Processor as real child processes on the real Kafka broker, against a real Order Service and
 // PostgreSQL: queueing while stopped, kill -9, scaling out, poison messages, and an Order Service outage.
 import { deadLetterTopicOf, HEADERS } from '@metalmart/contracts';
-import { Producer, stringSerializers } from '@platformatic/kafka';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { histories, instancesThatShipped, placeOrders, statusCounts } from '../../../tests/support/fleet.ts';
+import { histories, instancesThatShipped, placeOrders, statusCounts } from '@metalmart/test-support/fleet';
 import {
   consumerLag,
   createTestDatabase,
@@ -11,16 +9,18 @@ import {
   kafkaBrokers,
   readTopic,
   uniqueName,
-} from '../../../tests/support/infra.ts';
-import { describeGroup } from '../../../tests/support/kafka-tools.ts';
-import { orderCreatedEvent, placeOrder } from '../../../tests/support/orders.ts';
+} from '@metalmart/test-support/infra';
+import { describeGroup } from '@metalmart/test-support/kafka-tools';
+import { orderCreatedEvent, placeOrder } from '@metalmart/test-support/orders';
 import {
   freePort,
   type ServiceProcess,
   startOrderService,
   startProcessor,
   waitUntil,
-} from '../../../tests/support/processes.ts';
+} from '@metalmart/test-support/processes';
+import { Producer, stringSerializers } from '@platformatic/kafka';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
 let databaseUrl: string;
 const running = new Set<ServiceProcess>();

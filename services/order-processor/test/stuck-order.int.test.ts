@@ -2,18 +2,18 @@
 // are committed, the processor's memory stays flat while the stuck one holds its partition's commits, and
 // after PROCESSOR_MAX_ATTEMPTS it goes to the dead-letter topic with its reason — never skipped silently.
 import { deadLetterTopicOf, HEADERS } from '@metalmart/contracts';
-import { afterAll, describe, expect, it } from 'vitest';
-import { placeOrders, statusCounts } from '../../../tests/support/fleet.ts';
-import { createTestDatabase, createTestTopic, kafkaBrokers, uniqueName } from '../../../tests/support/infra.ts';
-import { consumeWithConsoleConsumer, describeGroup } from '../../../tests/support/kafka-tools.ts';
-import { placeOrder } from '../../../tests/support/orders.ts';
+import { placeOrders, statusCounts } from '@metalmart/test-support/fleet';
+import { createTestDatabase, createTestTopic, kafkaBrokers, uniqueName } from '@metalmart/test-support/infra';
+import { consumeWithConsoleConsumer, describeGroup } from '@metalmart/test-support/kafka-tools';
+import { placeOrder } from '@metalmart/test-support/orders';
 import {
   type ServiceProcess,
   startFaultyProxy,
   startOrderService,
   startProcessor,
   waitUntil,
-} from '../../../tests/support/processes.ts';
+} from '@metalmart/test-support/processes';
+import { afterAll, describe, expect, it } from 'vitest';
 
 const stop: (() => Promise<unknown>)[] = [];
 afterAll(async () => {

@@ -1,9 +1,9 @@
 // The Order Service's HTTP contract against the real PostgreSQL and Kafka.
 import { HEADERS, ORDER_STATUSES, parseOrderCreatedEvent } from '@metalmart/contracts';
+import { createTestDatabase, createTestTopic, pool, readTopic } from '@metalmart/test-support/infra';
+import { buildOrderService, serviceAuth } from '@metalmart/test-support/order-service';
+import { orderRequest } from '@metalmart/test-support/orders';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, createTestTopic, pool, readTopic } from '../../../tests/support/infra.ts';
-import { buildOrderService, serviceAuth } from '../../../tests/support/order-service.ts';
-import { orderRequest } from '../../../tests/support/orders.ts';
 
 type Service = Awaited<ReturnType<typeof buildOrderService>>;
 let service: Service;

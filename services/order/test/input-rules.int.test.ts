@@ -2,10 +2,10 @@
 // controls, DEL, lone surrogates) with a 400 naming the field; the internal API's numbers are bounded to their
 // columns; the document says problem+json for errors and 405 for a method a path does not have.
 import { INT32_MAX, INT64_MAX } from '@metalmart/contracts';
+import { createTestDatabase, createTestTopic } from '@metalmart/test-support/infra';
+import { buildOrderService, serviceAuth } from '@metalmart/test-support/order-service';
+import { orderRequest } from '@metalmart/test-support/orders';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, createTestTopic } from '../../../tests/support/infra.ts';
-import { buildOrderService, serviceAuth } from '../../../tests/support/order-service.ts';
-import { orderRequest } from '../../../tests/support/orders.ts';
 
 type Service = Awaited<ReturnType<typeof buildOrderService>>;
 let service: Service;

@@ -1,7 +1,8 @@
 // The outbox relay while Kafka refuses every send, and the pruning of published rows — on the real PostgreSQL,
 // with an in-memory producer of the project's own EventProducer interface that always fails.
+
+import { createTestDatabase, pool as testPool } from '@metalmart/test-support/infra';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, pool as testPool } from '../../../tests/support/infra.ts';
 import type { EventProducer } from '../src/kafka/producer.ts';
 import { pruneOutbox } from '../src/outbox/pruner.ts';
 import { OutboxRelay } from '../src/outbox/relay.ts';

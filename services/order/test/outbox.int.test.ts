@@ -1,13 +1,14 @@
 // Kafka down: orders are still accepted (201), the service stays ready, and their events wait in the outbox; when Kafka is back
 // each event is published exactly once. Uses a broker of its own (real Kafka, own ports and data) so
 // stopping it does not disturb the other tests.
+
+import { ensureTopics } from '@metalmart/dev/topics';
+import { createTestDatabase, pool, readTopic, uniqueName } from '@metalmart/test-support/infra';
+import { buildOrderService } from '@metalmart/test-support/order-service';
+import { orderRequest } from '@metalmart/test-support/orders';
+import { startPrivateKafka } from '@metalmart/test-support/private-kafka';
+import { waitUntil } from '@metalmart/test-support/processes';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureTopics } from '../../../dev/src/topics.ts';
-import { createTestDatabase, pool, readTopic, uniqueName } from '../../../tests/support/infra.ts';
-import { buildOrderService } from '../../../tests/support/order-service.ts';
-import { orderRequest } from '../../../tests/support/orders.ts';
-import { startPrivateKafka } from '../../../tests/support/private-kafka.ts';
-import { waitUntil } from '../../../tests/support/processes.ts';
 
 let kafka: Awaited<ReturnType<typeof startPrivateKafka>>;
 beforeAll(async () => {

@@ -1,10 +1,11 @@
 // Abuse control on the real Order Service (real PostgreSQL and Kafka): a burst from one client over
 // ORDER_RATE_LIMIT_PER_MINUTE gets 429 problem+json with Retry-After while another client is served; reads
 // and the internal API are never throttled; by default (npm start, tests, bench) nothing is.
+
+import { createTestDatabase, createTestTopic } from '@metalmart/test-support/infra';
+import { buildOrderService, serviceAuth } from '@metalmart/test-support/order-service';
+import { orderRequest } from '@metalmart/test-support/orders';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, createTestTopic } from '../../../tests/support/infra.ts';
-import { buildOrderService, serviceAuth } from '../../../tests/support/order-service.ts';
-import { orderRequest } from '../../../tests/support/orders.ts';
 
 let databaseUrl: string;
 let topic: string;

@@ -2,7 +2,8 @@
 // came from (once its cause is fixed — the processor is idempotent, so a replay of a handled order changes nothing).
 import { randomBytes } from 'node:crypto';
 import { deadLetterTopicOf, HEADERS } from '@metalmart/contracts';
-import { Consumer, ProduceAcks, Producer, stringDeserializer, stringSerializer } from '@platformatic/kafka';
+import { RECORD_DESERIALIZERS, RECORD_SERIALIZERS } from '@metalmart/contracts/kafka-serde';
+import { Consumer, ProduceAcks, Producer } from '@platformatic/kafka';
 
 export interface DeadLetterRecord {
   offset: bigint;
@@ -21,12 +22,7 @@ export async function listDeadLetters(brokers: string[], topic: string): Promise
     clientId: 'metalmart-dlq',
     groupId: `metalmart-dlq-${randomBytes(4).toString('hex')}`,
     bootstrapBrokers: brokers,
-    deserializers: {
-      key: stringDeserializer,
-      value: (data?: Buffer) => data,
-      headerKey: stringDeserializer,
-      headerValue: stringDeserializer,
-    },
+    deserializers: RECORD_DESERIALIZERS,
   });
   try {
     const ends = (await consumer.listOffsets({ topics: [dlq] })).get(dlq) ?? [];
@@ -74,12 +70,7 @@ export async function replayDeadLetter(brokers: string[], letter: DeadLetterReco
     bootstrapBrokers: brokers,
     idempotent: true,
     acks: ProduceAcks.ALL,
-    serializers: {
-      key: stringSerializer,
-      value: (value?: Buffer) => value,
-      headerKey: stringSerializer,
-      headerValue: stringSerializer,
-    },
+    serializers: RECORD_SERIALIZERS,
   });
   try {
     await producer.send({ messages: [{ topic: letter.source.topic, key: letter.key, value: letter.value, headers }] });
