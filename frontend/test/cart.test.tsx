@@ -2,8 +2,8 @@ import { MAX_QUANTITY } from '@metalmart/contracts';
 import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
-import { addToCart, cartTotals, setLineQuantity } from '../src/features/cart/cart.ts';
-import { CART_STORAGE_KEY, parseCart } from '../src/features/cart/cart-storage.ts';
+import { addToCart, cartTotals, setLineQuantity } from '../src/lib/cart/cart.ts';
+import { CART_STORAGE_KEY, parseCart } from '../src/lib/cart/cart-storage.ts';
 import { ANVIL, fakeApi, json, lineOf, PRODUCTS, renderApp, seedCart, storedCart, WRENCH } from './helpers.tsx';
 
 const catalogApi = () => fakeApi({ 'GET /api/products': () => json(PRODUCTS) });

@@ -2,8 +2,8 @@ import type { CreateOrderResponse } from '@metalmart/contracts';
 import { act, fireEvent, screen, within } from '@testing-library/react';
 import userEvent, { type UserEvent } from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
-import { CART_STORAGE_KEY } from '../src/features/cart/cart-storage.ts';
 import { savePlacedOrder } from '../src/features/checkout/placed-order.ts';
+import { CART_STORAGE_KEY } from '../src/lib/cart/cart-storage.ts';
 import { ANVIL, fakeApi, json, lineOf, problem, renderApp, seedCart, WRENCH } from './helpers.tsx';
 
 const ORDER: CreateOrderResponse = {

@@ -5,9 +5,10 @@ import { MemoryRouter } from 'react-router';
 import { vi } from 'vitest';
 import { AppProviders } from '../src/app/AppProviders.tsx';
 import { AppRoutes } from '../src/app/AppRoutes.tsx';
-import type { CartLine } from '../src/features/cart/cart.ts';
-import { CART_STORAGE_KEY } from '../src/features/cart/cart-storage.ts';
+import type { CartLine } from '../src/lib/cart/cart.ts';
+import { CART_STORAGE_KEY } from '../src/lib/cart/cart-storage.ts';
 import type { FetchFn } from '../src/lib/http.ts';
+import { createQueryClient } from '../src/lib/query-client.ts';
 
 export const ANVIL: Product = {
   id: 'steel-anvil',
@@ -61,10 +62,14 @@ export function fakeApi(routes: Record<string, (init: RequestInit | undefined) =
   });
 }
 
+/**
+ * The whole app at `path`, with a fresh query cache: nothing is remembered from another test (or from before an
+ * `unmount()` that stands for a reload). The app's client does not retry, so tests can count calls.
+ */
 export function renderApp(path: string, fetch: FetchFn) {
   return render(
     <MemoryRouter initialEntries={[path]}>
-      <AppProviders fetch={fetch}>
+      <AppProviders fetch={fetch} queryClient={createQueryClient()}>
         <AppRoutes />
       </AppProviders>
     </MemoryRouter>,

@@ -152,6 +152,43 @@ describe('tracking page', () => {
     expect(screen.queryByRole('alert')).not.toBeInTheDocument();
   });
 
+  it('sends one request at a time: a hanging one holds the next back until it times out', async () => {
+    let call = 0;
+    const fetch = vi.fn<FetchFn>((_url, init) => {
+      call += 1;
+      if (call === 1) return Promise.resolve(json(tracking('pending')));
+      // A stalled port-forward: no answer until the request is given up.
+      return new Promise<Response>((_resolve, reject) => {
+        init?.signal?.addEventListener('abort', () => reject(new DOMException('Aborted', 'AbortError')));
+      });
+    });
+    renderApp(`/track/${TOKEN}`, fetch);
+    await advance(2_000);
+    expect(fetch).toHaveBeenCalledTimes(2);
+
+    await advance(7_999);
+    expect(fetch).toHaveBeenCalledTimes(2);
+    expect(screen.queryByTestId('tracking-unavailable')).not.toBeInTheDocument();
+    await advance(1);
+    expect(screen.getByTestId('tracking-unavailable')).toBeInTheDocument();
+    await advance(1_999);
+    expect(fetch).toHaveBeenCalledTimes(2);
+    await advance(1);
+    expect(fetch).toHaveBeenCalledTimes(3);
+  });
+
+  it('keeps saying the API is unreachable while the next request is on its way', async () => {
+    const down = () => Promise.reject(new TypeError('Failed to fetch'));
+    const fetch = scriptedFetch([down, () => new Promise<Response>(() => {})]);
+    renderApp(`/track/${TOKEN}`, fetch);
+    await advance(0);
+    expect(screen.getByRole('alert')).toHaveTextContent('We can’t reach MetalMart right now.');
+
+    await advance(2_000);
+    expect(fetch).toHaveBeenCalledTimes(2);
+    expect(screen.getByRole('alert')).toHaveTextContent('We can’t reach MetalMart right now.');
+  });
+
   it('says plainly that an unknown tracking token matches no order, and stops asking', async () => {
     const fetch = scriptedFetch([() => problem(404, 'Order not found')]);
     renderApp(`/track/${TOKEN}`, fetch);

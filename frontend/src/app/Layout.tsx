@@ -1,7 +1,7 @@
 import { useEffect, useRef } from 'react';
 import { Link, NavLink, Outlet, useLocation } from 'react-router';
-import { useCart } from '../features/cart/CartProvider.tsx';
-import { itemCount } from '../features/cart/cart.ts';
+import { itemCount } from '../lib/cart/cart.ts';
+import { useCart } from '../lib/cart/cart-provider.tsx';
 
 export function Layout() {
   const { lines } = useCart();

@@ -7,7 +7,7 @@ import {
 } from '@metalmart/contracts';
 import { Compile } from 'typebox/compile';
 import { Settings } from 'typebox/system';
-import type { CartLine } from '../cart/cart.ts';
+import type { CartLine } from '../../lib/cart/cart.ts';
 
 /** What the shopper types. The demo's queue-splitting filter matches demo@metalbear.com, so it is the default. */
 export interface CheckoutValues {

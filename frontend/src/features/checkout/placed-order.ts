@@ -1,7 +1,7 @@
 import { CreateOrderResponseSchema } from '@metalmart/contracts';
 import { type Static, Type } from 'typebox';
 import { Compile } from 'typebox/compile';
-import { CartLineSchema } from '../cart/cart-storage.ts';
+import { CartLineSchema } from '../../lib/cart/cart-storage.ts';
 
 /**
  * What the confirmation page shows: the POST's answer plus what was in the cart. Handed over in the router

@@ -1,12 +1,13 @@
 import { Link } from 'react-router';
+import { CartSummary } from '../../../components/CartSummary.tsx';
+import { ProductImage } from '../../../components/ProductImage.tsx';
+import { QuantityInput } from '../../../components/QuantityInput.tsx';
 import { useAnnounce } from '../../../lib/announcer.tsx';
+import { type CartLine, lineTotal } from '../../../lib/cart/cart.ts';
+import { useCart } from '../../../lib/cart/cart-provider.tsx';
 import { formatMoney } from '../../../lib/format.ts';
 import { usePageTitle } from '../../../lib/use-page-title.ts';
-import { ProductImage } from '../../catalog/components/ProductImage.tsx';
-import { useCart } from '../CartProvider.tsx';
-import { type CartLine, lineTotal } from '../cart.ts';
-import { CartSummary } from './CartSummary.tsx';
-import { QuantityInput } from './QuantityInput.tsx';
+import '../cart.css';
 
 export function CartPage() {
   usePageTitle('Your cart');

@@ -1,9 +1,10 @@
 import type { Product } from '@metalmart/contracts';
 import { useAnnounce } from '../../../lib/announcer.tsx';
+import { canAddLine } from '../../../lib/cart/cart.ts';
+import { useCart } from '../../../lib/cart/cart-provider.tsx';
 import { usePageTitle } from '../../../lib/use-page-title.ts';
-import { useCart } from '../../cart/CartProvider.tsx';
-import { canAddLine } from '../../cart/cart.ts';
 import { useProducts } from '../api/get-products.ts';
+import '../catalog.css';
 import { ProductCard } from './ProductCard.tsx';
 import { ProductsError, ProductsLoading } from './ProductsProblem.tsx';
 
@@ -27,14 +28,12 @@ export function CatalogPage() {
           through Kafka, to the Order Processor — and you can watch every step.
         </p>
       </section>
-      {products.status === 'loading' && <ProductsLoading />}
-      {products.status === 'error' && <ProductsError onRetry={products.reload} />}
-      {products.status === 'ready' &&
-        (products.products.length === 0 ? (
+      {products.data ? (
+        products.data.length === 0 ? (
           <p className="notice">The shelves are empty right now. Check back soon.</p>
         ) : (
           <ul className="product-grid" aria-label="Products">
-            {products.products.map((product) => (
+            {products.data.map((product) => (
               <li key={product.id}>
                 <ProductCard
                   product={product}
@@ -45,7 +44,12 @@ export function CatalogPage() {
               </li>
             ))}
           </ul>
-        ))}
+        )
+      ) : products.isError ? (
+        <ProductsError onRetry={() => void products.refetch()} />
+      ) : (
+        <ProductsLoading />
+      )}
     </>
   );
 }

@@ -1,7 +1,7 @@
 import type { Product } from '@metalmart/contracts';
 import { Link } from 'react-router';
+import { ProductImage } from '../../../components/ProductImage.tsx';
 import { formatMoney } from '../../../lib/format.ts';
-import { ProductImage } from './ProductImage.tsx';
 
 interface ProductCardProps {
   product: Product;

@@ -1,13 +1,14 @@
 import { useState } from 'react';
 import { Link, useParams } from 'react-router';
+import { ProductImage } from '../../../components/ProductImage.tsx';
+import { QuantityInput } from '../../../components/QuantityInput.tsx';
 import { useAnnounce } from '../../../lib/announcer.tsx';
+import { canAddLine } from '../../../lib/cart/cart.ts';
+import { useCart } from '../../../lib/cart/cart-provider.tsx';
 import { formatMoney } from '../../../lib/format.ts';
 import { usePageTitle } from '../../../lib/use-page-title.ts';
-import { useCart } from '../../cart/CartProvider.tsx';
-import { canAddLine } from '../../cart/cart.ts';
-import { QuantityInput } from '../../cart/components/QuantityInput.tsx';
 import { useProducts } from '../api/get-products.ts';
-import { ProductImage } from './ProductImage.tsx';
+import '../catalog.css';
 import { ProductsError, ProductsLoading } from './ProductsProblem.tsx';
 
 export function ProductDetailPage() {
@@ -16,11 +17,12 @@ export function ProductDetailPage() {
   const cart = useCart();
   const announce = useAnnounce();
   const [quantity, setQuantity] = useState(1);
-  const product = products.status === 'ready' ? products.products.find((p) => p.id === productId) : undefined;
+  const product = products.data?.find((p) => p.id === productId);
   usePageTitle(product?.name ?? 'Product');
 
-  if (products.status === 'loading') return <ProductsLoading />;
-  if (products.status === 'error') return <ProductsError onRetry={products.reload} />;
+  if (!products.data) {
+    return products.isError ? <ProductsError onRetry={() => void products.refetch()} /> : <ProductsLoading />;
+  }
   if (!product) {
     return (
       <section className="panel empty-state">

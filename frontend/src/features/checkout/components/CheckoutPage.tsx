@@ -1,58 +1,27 @@
-import { type ChangeEvent, type FormEvent, useEffect, useRef, useState } from 'react';
-import { Link, useNavigate } from 'react-router';
-import { useFetch } from '../../../lib/api-context.tsx';
-import { ApiError } from '../../../lib/http.ts';
+import type { FormEvent } from 'react';
+import { Link } from 'react-router';
+import { useCart } from '../../../lib/cart/cart-provider.tsx';
 import { usePageTitle } from '../../../lib/use-page-title.ts';
-import { randomUuid } from '../../../lib/uuid.ts';
-import { useCart } from '../../cart/CartProvider.tsx';
-import { createOrder } from '../api/create-order.ts';
-import {
-  type CheckoutValues,
-  DEMO_EMAIL,
-  FIELD_POINTERS,
-  type FieldErrors,
-  INITIAL_VALUES,
-  problemFieldErrors,
-  toOrderRequest,
-  validateOrderRequest,
-} from '../checkout-form.ts';
+import { usePlaceOrder } from '../api/use-place-order.ts';
+import { type CheckoutValues, DEMO_EMAIL, FIELD_POINTERS } from '../checkout-form.ts';
 import { COUNTRIES } from '../countries.ts';
-import { type PlacedOrder, savePlacedOrder } from '../placed-order.ts';
+import { useCheckoutForm } from '../use-checkout-form.ts';
+import '../checkout.css';
 import { CheckoutSummary } from './CheckoutSummary.tsx';
 import { ErrorSummary } from './ErrorSummary.tsx';
 import { Field } from './Field.tsx';
 
 const fieldId = (key: keyof CheckoutValues) => `checkout-${key}`;
 
-const UNAVAILABLE =
-  'We couldn’t reach MetalMart, so your order may not have gone through. Placing it again is safe: it will not create a second order.';
-const UNEXPECTED =
-  'The shop answered in a way this page doesn’t understand. Your order may have been placed; try again in a moment — it will not create a second order.';
-
 export function CheckoutPage() {
   usePageTitle('Checkout');
   const cart = useCart();
-  const fetchFn = useFetch();
-  const navigate = useNavigate();
-  const [values, setValues] = useState<CheckoutValues>(INITIAL_VALUES);
-  const [errors, setErrors] = useState<FieldErrors>({});
-  const [failure, setFailure] = useState<string>();
-  const [submitting, setSubmitting] = useState(false);
-  const [validateAsTyped, setValidateAsTyped] = useState(false);
-  const [summaryFocus, setSummaryFocus] = useState(0);
-  // A ref, not state: a second click in the same tick must see the first one.
-  const inFlight = useRef(false);
-  // One Idempotency-Key per attempt: kept while the order is unchanged (a retry, a double click), new otherwise.
-  const attempt = useRef<{ key: string; body: string } | undefined>(undefined);
-  const placed = useRef(false);
-  const summaryRef = useRef<HTMLElement>(null);
-
-  useEffect(() => {
-    if (summaryFocus > 0) summaryRef.current?.focus();
-  }, [summaryFocus]);
+  const form = useCheckoutForm(cart.lines);
+  const order = usePlaceOrder({ onFieldErrors: form.showErrors });
 
   if (cart.lines.length === 0) {
-    if (placed.current) return null;
+    // Placing the order empties the cart just before the confirmation page shows: nothing in between.
+    if (order.placed) return null;
     return (
       <section className="panel empty-state">
         <h1>Checkout</h1>
@@ -64,57 +33,9 @@ export function CheckoutPage() {
     );
   }
 
-  const update = (key: keyof CheckoutValues) => (event: ChangeEvent<HTMLInputElement | HTMLSelectElement>) => {
-    const next = { ...values, [key]: event.target.value };
-    setValues(next);
-    if (!validateAsTyped) return;
-    const pointer = FIELD_POINTERS[key];
-    const message = validateOrderRequest(toOrderRequest(next, cart.lines))[pointer];
-    setErrors(({ [pointer]: _previous, ...rest }) => (message ? { ...rest, [pointer]: message } : rest));
-  };
-
-  const showErrors = (fieldErrors: FieldErrors) => {
-    setErrors(fieldErrors);
-    setSummaryFocus((n) => n + 1);
-  };
-
-  const onSubmit = async (event: FormEvent<HTMLFormElement>) => {
+  const onSubmit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
-    if (inFlight.current) return;
-    setValidateAsTyped(true);
-    setFailure(undefined);
-    const request = toOrderRequest(values, cart.lines);
-    const clientErrors = validateOrderRequest(request);
-    if (Object.keys(clientErrors).length > 0) return showErrors(clientErrors);
-    setErrors({});
-
-    const body = JSON.stringify(request);
-    if (attempt.current?.body !== body) attempt.current = { key: randomUuid(), body };
-    inFlight.current = true;
-    setSubmitting(true);
-    try {
-      const order = await createOrder(fetchFn, request, attempt.current.key);
-      const placedOrder: PlacedOrder = {
-        order,
-        customerName: request.customer.name,
-        email: request.customer.email,
-        lines: cart.lines,
-      };
-      savePlacedOrder(placedOrder);
-      placed.current = true;
-      navigate(`/order-confirmation/${encodeURIComponent(order.orderNumber)}`, { state: placedOrder });
-      cart.clear();
-    } catch (error) {
-      inFlight.current = false;
-      setSubmitting(false);
-      if (error instanceof ApiError && error.kind === 'rejected') {
-        const fieldErrors = problemFieldErrors(error.problem);
-        if (Object.keys(fieldErrors).length > 0) showErrors(fieldErrors);
-        else setFailure(`We couldn’t place your order: ${error.message}`);
-      } else {
-        setFailure(error instanceof ApiError && error.kind === 'invalid-response' ? UNEXPECTED : UNAVAILABLE);
-      }
-    }
+    order.submit(form.validate);
   };
 
   const input = (
@@ -122,7 +43,7 @@ export function CheckoutPage() {
     autoComplete: string,
     extra: { type?: string; maxLength?: number } = {},
   ) => {
-    const error = errors[FIELD_POINTERS[key]];
+    const error = form.errors[FIELD_POINTERS[key]];
     return (describedBy: string | undefined) => (
       <input
         id={fieldId(key)}
@@ -131,20 +52,20 @@ export function CheckoutPage() {
         type={extra.type ?? 'text'}
         autoComplete={autoComplete}
         maxLength={extra.maxLength}
-        value={values[key]}
-        onChange={update(key)}
+        value={form.values[key]}
+        onChange={form.update(key)}
         aria-invalid={error ? true : undefined}
         aria-describedby={describedBy}
       />
     );
   };
-  const error = (key: keyof CheckoutValues) => errors[FIELD_POINTERS[key]];
+  const error = (key: keyof CheckoutValues) => form.errors[FIELD_POINTERS[key]];
 
   return (
     <div className="two-column">
       <section aria-labelledby="checkout-title">
         <h1 id="checkout-title">Checkout</h1>
-        <ErrorSummary ref={summaryRef} errors={errors} lines={cart.lines} fieldId={fieldId} />
+        <ErrorSummary ref={form.summaryRef} errors={form.errors} lines={cart.lines} fieldId={fieldId} />
         <form className="checkout-form panel" noValidate onSubmit={onSubmit}>
           <fieldset>
             <legend>Contact</legend>
@@ -187,8 +108,8 @@ export function CheckoutPage() {
                   name="country"
                   className="input select"
                   autoComplete="country"
-                  value={values.country}
-                  onChange={update('country')}
+                  value={form.values.country}
+                  onChange={form.update('country')}
                   aria-invalid={error('country') ? true : undefined}
                   aria-describedby={describedBy}
                 >
@@ -202,23 +123,23 @@ export function CheckoutPage() {
               )}
             </Field>
           </fieldset>
-          {failure && (
+          {order.failure && (
             <div className="notice notice--error" role="alert">
-              {failure}
+              {order.failure}
             </div>
           )}
           <div className="checkout-form__actions">
-            <button type="submit" className="button button--primary button--large" disabled={submitting}>
-              {submitting && <span className="spinner spinner--light" aria-hidden="true" />}
+            <button type="submit" className="button button--primary button--large" disabled={order.submitting}>
+              {order.submitting && <span className="spinner spinner--light" aria-hidden="true" />}
               Place order
             </button>
             <p id="checkout-note" className="checkout-form__note" role="status">
-              {submitting ? 'Placing your order…' : 'No payment needed: this is a demo shop.'}
+              {order.submitting ? 'Placing your order…' : 'No payment needed: this is a demo shop.'}
             </p>
           </div>
         </form>
       </section>
-      <CheckoutSummary lines={cart.lines} errors={errors} />
+      <CheckoutSummary lines={cart.lines} errors={form.errors} />
     </div>
   );
 }

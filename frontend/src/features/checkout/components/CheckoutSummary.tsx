@@ -1,8 +1,8 @@
 import { Link } from 'react-router';
+import { CartSummary } from '../../../components/CartSummary.tsx';
+import { ProductImage } from '../../../components/ProductImage.tsx';
+import { type CartLine, lineTotal } from '../../../lib/cart/cart.ts';
 import { formatMoney } from '../../../lib/format.ts';
-import { type CartLine, lineTotal } from '../../cart/cart.ts';
-import { CartSummary } from '../../cart/components/CartSummary.tsx';
-import { ProductImage } from '../../catalog/components/ProductImage.tsx';
 import type { FieldErrors } from '../checkout-form.ts';
 
 /** The cart as it will be ordered, with the API's complaints about a line next to that line. */

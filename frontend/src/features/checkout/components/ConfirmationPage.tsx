@@ -1,9 +1,10 @@
 import { Link, useLocation, useParams } from 'react-router';
+import { lineTotal } from '../../../lib/cart/cart.ts';
 import { formatDateTime, formatMoney } from '../../../lib/format.ts';
+import { STATUS_COPY } from '../../../lib/status-copy.ts';
 import { usePageTitle } from '../../../lib/use-page-title.ts';
-import { lineTotal } from '../../cart/cart.ts';
-import { STATUS_COPY } from '../../tracking/status-copy.ts';
 import { isPlacedOrder, loadPlacedOrder, type PlacedOrder } from '../placed-order.ts';
+import '../checkout.css';
 
 /** Shown straight from the POST's answer: the order is pending, processing happens later, in the background. */
 export function ConfirmationPage() {

@@ -1,6 +1,6 @@
 import type { Ref } from 'react';
 import { Link } from 'react-router';
-import type { CartLine } from '../../cart/cart.ts';
+import type { CartLine } from '../../../lib/cart/cart.ts';
 import { type CheckoutValues, FIELD_POINTERS, type FieldErrors } from '../checkout-form.ts';
 
 interface ErrorSummaryProps {

@@ -5,10 +5,12 @@ import {
   type OpsSnapshot,
   OpsSnapshotSchema,
 } from '@metalmart/contracts';
+import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { Static } from 'typebox';
 import { Compile } from 'typebox/compile';
+import { useFetch } from '../../../lib/api-context.tsx';
 import { type FetchFn, requestJson } from '../../../lib/http.ts';
-import { type Poll, usePoll } from './use-poll.ts';
+import { everyUntilOff, type PollState, pollState } from './poll.ts';
 
 const snapshotValidator = Compile(OpsSnapshotSchema);
 const deadLettersValidator = Compile(OpsDeadLettersSchema);
@@ -16,6 +18,8 @@ const replayValidator = Compile(OpsReplaySchema);
 
 export const SNAPSHOT_INTERVAL_MS = 1_000;
 export const DEAD_LETTERS_INTERVAL_MS = 3_000;
+
+const DEAD_LETTERS_KEY = ['ops', 'dead-letters'] as const;
 
 export type OpsReplay = Static<typeof OpsReplaySchema>;
 
@@ -39,12 +43,42 @@ export function replayDeadLetter(fetchFn: FetchFn, id: string): Promise<OpsRepla
   });
 }
 
+export function getOpsSnapshotQueryOptions(fetchFn: FetchFn, intervalMs = SNAPSHOT_INTERVAL_MS) {
+  return queryOptions({
+    queryKey: ['ops', 'snapshot'],
+    queryFn: ({ signal }) => getOpsSnapshot(fetchFn, signal),
+    refetchInterval: everyUntilOff(intervalMs),
+  });
+}
+
 /** The pipeline snapshot, every second by default; a 404 means the Order Service runs without OPS_API. */
-export function useOpsSnapshot(intervalMs = SNAPSHOT_INTERVAL_MS): Poll<OpsSnapshot> {
-  return usePoll(getOpsSnapshot, intervalMs);
+export function useOpsSnapshot(intervalMs = SNAPSHOT_INTERVAL_MS): PollState<OpsSnapshot> {
+  const fetchFn = useFetch();
+  return pollState(useQuery(getOpsSnapshotQueryOptions(fetchFn, intervalMs)));
+}
+
+export function getDeadLettersQueryOptions(fetchFn: FetchFn, intervalMs = DEAD_LETTERS_INTERVAL_MS) {
+  return queryOptions({
+    queryKey: DEAD_LETTERS_KEY,
+    queryFn: ({ signal }) => getDeadLetters(fetchFn, signal),
+    refetchInterval: everyUntilOff(intervalMs),
+  });
 }
 
 /** The dead-letter topic changes rarely, so it is read less often than the snapshot. */
-export function useDeadLetters(intervalMs = DEAD_LETTERS_INTERVAL_MS): Poll<OpsDeadLetter[]> {
-  return usePoll(getDeadLetters, intervalMs);
+export function useDeadLetters(intervalMs = DEAD_LETTERS_INTERVAL_MS): PollState<OpsDeadLetter[]> {
+  const fetchFn = useFetch();
+  return pollState(useQuery(getDeadLettersQueryOptions(fetchFn, intervalMs)));
+}
+
+/** Puts a dead letter back on its source topic, then reads the list again now rather than at the next poll. */
+export function useReplayDeadLetter() {
+  const fetchFn = useFetch();
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (id: string) => replayDeadLetter(fetchFn, id),
+    onSuccess: () => {
+      void queryClient.invalidateQueries({ queryKey: DEAD_LETTERS_KEY });
+    },
+  });
 }

@@ -1,7 +1,9 @@
+import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type Static, Type } from 'typebox';
 import { Compile } from 'typebox/compile';
+import { useFetch } from '../../../lib/api-context.tsx';
 import { type FetchFn, requestJson } from '../../../lib/http.ts';
-import { type Poll, usePoll } from './use-poll.ts';
+import { everyUntilOff, type PollState, pollState } from './poll.ts';
 
 // The local stack runner (`npm start`), not the Order Service: it starts and stops Order Processor instances.
 // Under Kubernetes or a bare `npm run dev` there is no such endpoint and the page leaves scaling out.
@@ -17,6 +19,8 @@ const processorsValidator = Compile(ProcessorsSchema);
 
 export const PROCESSORS_INTERVAL_MS = 3_000;
 
+const PROCESSORS_KEY = ['stack', 'processors'] as const;
+
 export function getProcessors(fetchFn: FetchFn, signal?: AbortSignal): Promise<Processors> {
   return requestJson(fetchFn, '/stack/processors', { signal, timeoutMs: 5_000, validate: processorsValidator });
 }
@@ -31,7 +35,28 @@ export function setProcessorCount(fetchFn: FetchFn, count: number): Promise<Proc
   });
 }
 
+export function getProcessorsQueryOptions(fetchFn: FetchFn, intervalMs = PROCESSORS_INTERVAL_MS) {
+  return queryOptions({
+    queryKey: PROCESSORS_KEY,
+    queryFn: ({ signal }) => getProcessors(fetchFn, signal),
+    refetchInterval: everyUntilOff(intervalMs),
+  });
+}
+
 /** Polled too, so a `npm run scale -- N` from a terminal shows up here. */
-export function useProcessors(intervalMs = PROCESSORS_INTERVAL_MS): Poll<Processors> {
-  return usePoll(getProcessors, intervalMs);
+export function useProcessors(intervalMs = PROCESSORS_INTERVAL_MS): PollState<Processors> {
+  const fetchFn = useFetch();
+  return pollState(useQuery(getProcessorsQueryOptions(fetchFn, intervalMs)));
+}
+
+/** Asks the runner for `count` instances; its answer shows at once, without waiting for the next poll. */
+export function useSetProcessorCount() {
+  const fetchFn = useFetch();
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (count: number) => setProcessorCount(fetchFn, count),
+    onSuccess: (processors) => {
+      queryClient.setQueryData(PROCESSORS_KEY, processors);
+    },
+  });
 }

@@ -1,12 +1,12 @@
 import type { OpsSnapshot } from '@metalmart/contracts';
 import { formatAssignment, formatClock } from '../format.ts';
+import { Section } from './Section.tsx';
 
 /** Who is in the consumer group and what it owns, then how that changed: watch a rebalance happen. */
 export function GroupMembers({ snapshot }: { snapshot: OpsSnapshot }) {
   const { members } = snapshot.group;
   return (
-    <section className="panel ops-section" aria-labelledby="ops-members-title">
-      <h2 id="ops-members-title">Group members</h2>
+    <Section title="Group members">
       {members.length === 0 ? (
         <p className="ops-muted">No members: no Order Processor is consuming.</p>
       ) : (
@@ -46,6 +46,6 @@ export function GroupMembers({ snapshot }: { snapshot: OpsSnapshot }) {
           ))}
         </ol>
       )}
-    </section>
+    </Section>
   );
 }

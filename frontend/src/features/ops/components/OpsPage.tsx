@@ -49,11 +49,7 @@ export function OpsPage() {
           <PartitionsTable snapshot={data} />
           <GroupMembers snapshot={data} />
           <Throughput snapshot={data} />
-          <DeadLetters
-            deadLetters={deadLetters.data}
-            unavailable={deadLetters.problem !== undefined}
-            onReplayed={deadLetters.refresh}
-          />
+          <DeadLetters deadLetters={deadLetters.data} unavailable={deadLetters.problem !== undefined} />
           <Transitions transitions={data.transitions} />
           <p className="ops-muted ops__updated">
             Snapshot of <time dateTime={data.at}>{formatTime(new Date(data.at))}</time>

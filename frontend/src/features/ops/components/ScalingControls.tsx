@@ -1,14 +1,10 @@
-import { useState } from 'react';
-import { useFetch } from '../../../lib/api-context.tsx';
 import { ApiError } from '../../../lib/http.ts';
-import { setProcessorCount, useProcessors } from '../api/stack-api.ts';
+import { useProcessors, useSetProcessorCount } from '../api/stack-api.ts';
 
 /** Starts and stops Order Processor instances through the local stack runner, to watch the group rebalance. */
 export function ScalingControls() {
-  const fetchFn = useFetch();
   const processors = useProcessors();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | undefined>();
+  const scale = useSetProcessorCount();
   const { data } = processors;
 
   if (!data) {
@@ -20,17 +16,8 @@ export function ScalingControls() {
     ) : null;
   }
 
-  const scaleTo = async (count: number) => {
-    setBusy(true);
-    setError(undefined);
-    try {
-      processors.replace(await setProcessorCount(fetchFn, count));
-    } catch (failure) {
-      setError(failure instanceof ApiError ? failure.message : 'Scaling failed.');
-    } finally {
-      setBusy(false);
-    }
-  };
+  const busy = scale.isPending;
+  const error = scale.error && (scale.error instanceof ApiError ? scale.error.message : 'Scaling failed.');
 
   return (
     <div className="ops-scaling" data-testid="scaling">
@@ -39,14 +26,14 @@ export function ScalingControls() {
         {data.desired !== data.instances.length && <span className="ops-muted"> (scaling to {data.desired})</span>}
       </p>
       <div className="ops-scaling__buttons">
-        <button type="button" className="button" disabled={busy} onClick={() => void scaleTo(data.desired + 1)}>
+        <button type="button" className="button" disabled={busy} onClick={() => scale.mutate(data.desired + 1)}>
           Add instance
         </button>
         <button
           type="button"
           className="button"
           disabled={busy || data.desired === 0}
-          onClick={() => void scaleTo(data.desired - 1)}
+          onClick={() => scale.mutate(data.desired - 1)}
         >
           Remove instance
         </button>

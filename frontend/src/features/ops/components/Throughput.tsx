@@ -1,13 +1,13 @@
 import { type OpsSnapshot, ORDER_STATUSES } from '@metalmart/contracts';
-import { STATUS_COPY } from '../../tracking/status-copy.ts';
+import { STATUS_COPY } from '../../../lib/status-copy.ts';
+import { Section } from './Section.tsx';
 import { Sparkline } from './Sparkline.tsx';
 
 /** Orders in and out, what waits in the outbox to reach Kafka, and where all orders stand. */
 export function Throughput({ snapshot }: { snapshot: OpsSnapshot }) {
   const { rates, outbox, statuses } = snapshot;
   return (
-    <section className="panel ops-section" aria-labelledby="ops-throughput-title">
-      <h2 id="ops-throughput-title">Throughput</h2>
+    <Section title="Throughput">
       <div className="ops-rates">
         <Sparkline values={rates.accepted} label="Accepted orders" />
         <Sparkline values={rates.shipped} label="Shipped orders" />
@@ -27,6 +27,6 @@ export function Throughput({ snapshot }: { snapshot: OpsSnapshot }) {
           </div>
         ))}
       </dl>
-    </section>
+    </Section>
   );
 }

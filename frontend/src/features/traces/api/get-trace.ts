@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { queryOptions, useQuery } from '@tanstack/react-query';
 import { type Static, Type } from 'typebox';
 import { Compile } from 'typebox/compile';
 import { useFetch } from '../../../lib/api-context.tsx';
@@ -83,42 +83,54 @@ function hasMissingParents(trace: JaegerTrace): boolean {
   );
 }
 
+/** One poll's outcome, which the next one compares with. */
+interface TracePoll {
+  /** The latest trace Jaeger had: kept when it answers "not found" again. */
+  trace?: JaegerTrace;
+  /** The spans in this answer; none while Jaeger has no such trace. */
+  spans?: number;
+  firstAskedAt: number;
+  /** Ask again: the trace looks incomplete and there is time left. */
+  more: boolean;
+}
+
+/** Any failure means no trace viewer: asking again will not find one. */
+function pollsAgain(poll: TracePoll | undefined, error: Error | null): boolean {
+  return !error && (poll?.more ?? true);
+}
+
 /**
- * Fetches the trace every `intervalMs` while it looks incomplete (not there yet, a parent missing, or more spans
- * than last time), one request at a time, for at most `forMs`.
+ * Asks every `intervalMs` while the trace looks incomplete (not there yet, a parent missing, or more spans than
+ * last time), one request at a time, for at most `forMs` from the first request. No cache once the page is left,
+ * so each visit waits for late spans again.
  */
+export function getTraceQueryOptions(fetchFn: FetchFn, traceId: string, intervalMs: number, forMs: number) {
+  return queryOptions({
+    queryKey: ['trace', traceId],
+    queryFn: async ({ signal, client, queryKey }): Promise<TracePoll> => {
+      const previous = client.getQueryData<TracePoll>(queryKey);
+      const firstAskedAt = previous?.firstAskedAt ?? Date.now();
+      const trace = await getTrace(fetchFn, traceId, signal);
+      const complete = trace !== undefined && !hasMissingParents(trace) && trace.spans.length === previous?.spans;
+      return {
+        trace: trace ?? previous?.trace,
+        spans: trace?.spans.length,
+        firstAskedAt,
+        more: !complete && Date.now() - firstAskedAt + intervalMs <= forMs,
+      };
+    },
+    refetchInterval: (query) => (pollsAgain(query.state.data, query.state.error) ? intervalMs : false),
+    gcTime: 0,
+  });
+}
+
+/** The trace, fetched again until it looks complete or `forMs` have passed. */
 export function useTrace(traceId: string, intervalMs = TRACE_POLL_INTERVAL_MS, forMs = TRACE_POLL_FOR_MS): TraceState {
   const fetchFn = useFetch();
-  const [state, setState] = useState<TraceState>({ polling: true });
-
-  useEffect(() => {
-    const controller = new AbortController();
-    const startedAt = Date.now();
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    let lastCount: number | undefined;
-    setState({ polling: true });
-
-    const poll = async () => {
-      try {
-        const trace = await getTrace(fetchFn, traceId, controller.signal);
-        if (controller.signal.aborted) return;
-        const complete = trace !== undefined && !hasMissingParents(trace) && trace.spans.length === lastCount;
-        lastCount = trace?.spans.length;
-        const more = !complete && Date.now() - startedAt + intervalMs <= forMs;
-        setState((previous) => ({ trace: trace ?? previous.trace, polling: more }));
-        if (more) timer = setTimeout(poll, intervalMs);
-      } catch {
-        if (controller.signal.aborted) return;
-        setState((previous) => ({ ...previous, problem: 'no-viewer', polling: false }));
-      }
-    };
-    void poll();
-
-    return () => {
-      controller.abort();
-      clearTimeout(timer);
-    };
-  }, [fetchFn, traceId, intervalMs, forMs]);
-
-  return state;
+  const { data, error } = useQuery(getTraceQueryOptions(fetchFn, traceId, intervalMs, forMs));
+  return {
+    trace: data?.trace,
+    problem: error ? 'no-viewer' : undefined,
+    polling: pollsAgain(data, error),
+  };
 }

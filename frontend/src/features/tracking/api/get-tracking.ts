@@ -1,8 +1,9 @@
 import { isFinal, type TrackingResponse, TrackingResponseSchema } from '@metalmart/contracts';
-import { useEffect, useState } from 'react';
+import { queryOptions, useQuery } from '@tanstack/react-query';
 import { Compile } from 'typebox/compile';
 import { useFetch } from '../../../lib/api-context.tsx';
 import { ApiError, type FetchFn, requestJson } from '../../../lib/http.ts';
+import { lastRequestFailed } from '../../../lib/query-client.ts';
 
 const trackingValidator = Compile(TrackingResponseSchema);
 
@@ -16,6 +17,28 @@ export function getTracking(fetchFn: FetchFn, trackingToken: string, signal?: Ab
   });
 }
 
+/** The API turned the token down (an unknown order): asking again will not change that. */
+function isRejected(error: unknown): boolean {
+  return error instanceof ApiError && error.kind === 'rejected';
+}
+
+/** Until the order is shipped or the token is turned down; an unreachable API is asked again. */
+function keepsPolling(order: TrackingResponse | undefined, error: unknown): boolean {
+  return !(order && isFinal(order.status)) && !isRejected(error);
+}
+
+/**
+ * Asks every `intervalMs`, one request at a time: TanStack Query restarts the interval whenever an answer
+ * comes in, so the next request goes out `intervalMs` after the last one is done.
+ */
+export function getTrackingQueryOptions(fetchFn: FetchFn, trackingToken: string, intervalMs = POLL_INTERVAL_MS) {
+  return queryOptions({
+    queryKey: ['tracking', trackingToken],
+    queryFn: ({ signal }) => getTracking(fetchFn, trackingToken, signal),
+    refetchInterval: (query) => (keepsPolling(query.state.data, query.state.error) ? intervalMs : false),
+  });
+}
+
 export interface TrackingState {
   /** The last answer; kept on screen while the API is unreachable. */
   order?: TrackingResponse;
@@ -25,43 +48,15 @@ export interface TrackingState {
   polling: boolean;
 }
 
-/**
- * Polls the tracking endpoint every `intervalMs` (one request at a time: the next is scheduled when the last
- * one is done) until the order is shipped or the token turns out to be unknown.
- */
+/** The order's tracking, polled until it is shipped or the token turns out to be unknown. */
 export function useTracking(trackingToken: string, intervalMs = POLL_INTERVAL_MS): TrackingState {
   const fetchFn = useFetch();
-  const [state, setState] = useState<TrackingState>({ polling: true });
-
-  useEffect(() => {
-    const controller = new AbortController();
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    setState({ polling: true });
-
-    const poll = async () => {
-      try {
-        const order = await getTracking(fetchFn, trackingToken, controller.signal);
-        if (controller.signal.aborted) return;
-        const done = isFinal(order.status);
-        setState({ order, lastUpdatedAt: new Date(), polling: !done });
-        if (done) return;
-      } catch (error) {
-        if (controller.signal.aborted) return;
-        if (error instanceof ApiError && error.kind === 'rejected') {
-          setState((previous) => ({ ...previous, problem: 'not-found', polling: false }));
-          return;
-        }
-        setState((previous) => ({ ...previous, problem: 'unavailable', polling: true }));
-      }
-      timer = setTimeout(poll, intervalMs);
-    };
-    void poll();
-
-    return () => {
-      controller.abort();
-      clearTimeout(timer);
-    };
-  }, [fetchFn, trackingToken, intervalMs]);
-
-  return state;
+  const query = useQuery(getTrackingQueryOptions(fetchFn, trackingToken, intervalMs));
+  const { data: order, error, dataUpdatedAt } = query;
+  return {
+    order,
+    problem: isRejected(error) ? 'not-found' : lastRequestFailed(query) ? 'unavailable' : undefined,
+    lastUpdatedAt: order ? new Date(dataUpdatedAt) : undefined,
+    polling: keepsPolling(order, error),
+  };
 }

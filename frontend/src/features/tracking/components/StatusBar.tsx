@@ -1,6 +1,6 @@
 import { isFinal, ORDER_STATUSES, type OrderStatus } from '@metalmart/contracts';
 import type { CSSProperties } from 'react';
-import { STATUS_COPY } from '../status-copy.ts';
+import { STATUS_COPY } from '../../../lib/status-copy.ts';
 
 type StageState = 'done' | 'current' | 'upcoming';
 

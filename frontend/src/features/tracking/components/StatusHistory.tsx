@@ -1,6 +1,6 @@
 import type { StatusHistoryEntry } from '@metalmart/contracts';
 import { formatDateTime } from '../../../lib/format.ts';
-import { STATUS_COPY } from '../status-copy.ts';
+import { STATUS_COPY } from '../../../lib/status-copy.ts';
 
 /** Every step with its time and, for the processor's steps, the instance and Kafka record that made it. */
 export function StatusHistory({ history }: { history: readonly StatusHistoryEntry[] }) {

@@ -1,6 +1,6 @@
 import type { TrackingResponse } from '@metalmart/contracts';
 import { countryName } from '../../../lib/format.ts';
-import { STATUS_COPY } from '../status-copy.ts';
+import { STATUS_COPY } from '../../../lib/status-copy.ts';
 
 /** What the current status means; while pending, that the order is safe in the queue. */
 export function StatusMessage({ order }: { order: TrackingResponse }) {

@@ -1,9 +1,10 @@
 import type { TrackingResponse } from '@metalmart/contracts';
 import { Link, useParams } from 'react-router';
 import { countryName, formatDateTime, formatMoney, formatTime } from '../../../lib/format.ts';
+import { STATUS_COPY } from '../../../lib/status-copy.ts';
 import { usePageTitle } from '../../../lib/use-page-title.ts';
 import { POLL_INTERVAL_MS, type TrackingState, useTracking } from '../api/get-tracking.ts';
-import { STATUS_COPY } from '../status-copy.ts';
+import '../tracking.css';
 import { StatusBar } from './StatusBar.tsx';
 import { StatusHistory } from './StatusHistory.tsx';
 import { StatusMessage } from './StatusMessage.tsx';

@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react';
-import { formatMoney } from '../../../lib/format.ts';
-import { type CartLine, cartTotals, itemCount } from '../cart.ts';
+import { type CartLine, cartTotals, itemCount } from '../lib/cart/cart.ts';
+import { formatMoney } from '../lib/format.ts';
 
 /** Item count and total(s): one per currency, a single USD one with today's catalog. */
 export function CartSummary({ lines, children }: { lines: readonly CartLine[]; children?: ReactNode }) {
