@@ -44,7 +44,6 @@ export interface ConsumedRecord {
   offset: bigint;
 }
 
-/** Reads a topic from the beginning with a throwaway group until `count` records arrived (or the timeout). */
 /** Writes records straight to a topic (string keys and values), as another producer than the Order Service would. */
 export async function sendRecords(topic: string, messages: { key: string; value: string }[]): Promise<void> {
   const producer = new Producer({
@@ -59,6 +58,7 @@ export async function sendRecords(topic: string, messages: { key: string; value:
   }
 }
 
+/** Reads a topic from the beginning with a throwaway group until `count` records arrived (or the timeout). */
 export async function readTopic(
   topic: string,
   count: number,

@@ -3,7 +3,10 @@
 import { randomBytes } from 'node:crypto';
 import { deadLetterTopicOf, HEADERS } from '@metalmart/contracts';
 import { RECORD_DESERIALIZERS, RECORD_SERIALIZERS } from '@metalmart/contracts/kafka-serde';
-import { Consumer, ProduceAcks, Producer } from '@platformatic/kafka';
+import { Consumer, type Message, ProduceAcks, Producer } from '@platformatic/kafka';
+
+/** ListOffsets' timestamp for a partition's first offset (the log start). */
+const EARLIEST = -2n;
 
 export interface DeadLetterRecord {
   offset: bigint;
@@ -15,50 +18,107 @@ export interface DeadLetterRecord {
   source: { topic: string; partition: number; offset: string };
 }
 
-/** Every record of `<topic>.dlq`, oldest first (read without joining any group; nothing is committed). */
-export async function listDeadLetters(brokers: string[], topic: string): Promise<DeadLetterRecord[]> {
-  const dlq = deadLetterTopicOf(topic);
-  const consumer = new Consumer<string, Buffer, string, string>({
+type DlqConsumer = Consumer<string, Buffer, string, string>;
+type DlqMessage = Message<string, Buffer, string, string>;
+
+/** A throwaway reader of `<topic>.dlq`: it joins no group and commits nothing. */
+async function withReader<T>(brokers: string[], read: (consumer: DlqConsumer) => Promise<T>): Promise<T> {
+  const consumer: DlqConsumer = new Consumer({
     clientId: 'metalmart-dlq',
     groupId: `metalmart-dlq-${randomBytes(4).toString('hex')}`,
     bootstrapBrokers: brokers,
     deserializers: RECORD_DESERIALIZERS,
   });
   try {
-    const ends = (await consumer.listOffsets({ topics: [dlq] })).get(dlq) ?? [];
-    const total = ends.reduce((sum, end) => sum + end, 0n);
-    const records: DeadLetterRecord[] = [];
-    if (total === 0n) return records;
-    const stream = await consumer.consume({ topics: [dlq], mode: 'earliest', autocommit: false, maxWaitTime: 200 });
-    const timer = setTimeout(() => void stream.close(), 30_000);
-    for await (const m of stream) {
-      const h = m.headers;
-      records.push({
-        offset: m.offset,
-        timestamp: new Date(Number(m.timestamp)),
-        key: m.key,
-        value: m.value,
-        headers: h,
-        reason: h.get(HEADERS.dlqError) ?? '',
-        source: {
-          topic: h.get(HEADERS.dlqSourceTopic) ?? topic,
-          partition: Number(h.get(HEADERS.dlqSourcePartition) ?? -1),
-          offset: h.get(HEADERS.dlqSourceOffset) ?? '',
-        },
-      });
-      if (BigInt(records.length) >= total) break;
-    }
-    clearTimeout(timer);
-    await stream.close();
-    return records.sort((a, b) => (a.offset < b.offset ? -1 : 1));
+    return await read(consumer);
   } finally {
     await consumer.close(true);
   }
 }
 
-/** The dead letter at `offset` of `<topic>.dlq`, if there is one. */
+/** Each partition's first and next offset: retention may have removed the oldest dead letters. */
+async function bounds(consumer: DlqConsumer, dlq: string) {
+  const [starts, ends] = await Promise.all([
+    consumer.listOffsets({ topics: [dlq], timestamp: EARLIEST }),
+    consumer.listOffsets({ topics: [dlq] }),
+  ]);
+  const first = starts.get(dlq) ?? [];
+  return (ends.get(dlq) ?? []).map((end, partition) => ({ partition, start: first[partition] ?? 0n, end }));
+}
+
+function toRecord(m: DlqMessage, topic: string): DeadLetterRecord {
+  const h = m.headers;
+  return {
+    offset: m.offset,
+    timestamp: new Date(Number(m.timestamp)),
+    key: m.key,
+    value: m.value,
+    headers: h,
+    reason: h.get(HEADERS.dlqError) ?? '',
+    source: {
+      topic: h.get(HEADERS.dlqSourceTopic) ?? topic,
+      partition: Number(h.get(HEADERS.dlqSourcePartition) ?? -1),
+      offset: h.get(HEADERS.dlqSourceOffset) ?? '',
+    },
+  };
+}
+
+/** The records from `from` on, until every partition's end as it was when reading began (or `limit` records). */
+async function readFrom(
+  consumer: DlqConsumer,
+  dlq: string,
+  from: { partition: number; offset: bigint }[],
+  ends: Map<number, bigint>,
+  limit = Number.POSITIVE_INFINITY,
+): Promise<DlqMessage[]> {
+  const pending = new Set(from.filter((p) => p.offset < (ends.get(p.partition) ?? 0n)).map((p) => p.partition));
+  const messages: DlqMessage[] = [];
+  if (pending.size === 0) return messages;
+  const offsets = from.map((p) => ({ topic: dlq, partition: p.partition, offset: p.offset }));
+  const stream = await consumer.consume({
+    topics: [dlq],
+    mode: 'manual',
+    offsets,
+    autocommit: false,
+    maxWaitTime: 200,
+  });
+  // A safety net only: reading stops at the ends, which exist (they were listed).
+  const timer = setTimeout(() => void stream.close(), 30_000);
+  try {
+    for await (const m of stream) {
+      messages.push(m);
+      if (m.offset + 1n >= (ends.get(m.partition) ?? 0n)) pending.delete(m.partition);
+      if (pending.size === 0 || messages.length >= limit) break;
+    }
+  } finally {
+    clearTimeout(timer);
+    await stream.close();
+  }
+  return messages;
+}
+
+/** Every record of `<topic>.dlq`, oldest first. */
+export async function listDeadLetters(brokers: string[], topic: string): Promise<DeadLetterRecord[]> {
+  const dlq = deadLetterTopicOf(topic);
+  return withReader(brokers, async (consumer) => {
+    const partitions = await bounds(consumer, dlq);
+    const ends = new Map(partitions.map((p) => [p.partition, p.end]));
+    const from = partitions.map((p) => ({ partition: p.partition, offset: p.start }));
+    const messages = await readFrom(consumer, dlq, from, ends);
+    return messages.map((m) => toRecord(m, topic)).sort((a, b) => (a.offset < b.offset ? -1 : 1));
+  });
+}
+
+/** The dead letter at `offset` of `<topic>.dlq` (one partition: the topic is made so), read at that offset alone. */
 export async function findDeadLetter(brokers: string[], topic: string, offset: bigint) {
-  return (await listDeadLetters(brokers, topic)).find((l) => l.offset === offset);
+  const dlq = deadLetterTopicOf(topic);
+  return withReader(brokers, async (consumer) => {
+    const [partition] = await bounds(consumer, dlq);
+    if (!partition || offset < partition.start || offset >= partition.end) return undefined;
+    const ends = new Map([[partition.partition, partition.end]]);
+    const [message] = await readFrom(consumer, dlq, [{ partition: partition.partition, offset }], ends, 1);
+    return message?.offset === offset ? toRecord(message, topic) : undefined;
+  });
 }
 
 /** Publishes the original record (key, value, headers without the dead-letter ones) to its source topic again. */
