@@ -35,7 +35,7 @@ describe('outbox hygiene', () => {
       close: async () => {},
     };
     const quiet = { info: () => {}, warn: () => {}, error: () => {} };
-    const relay = new OutboxRelay({ pool: db, producer: down, log: quiet, pollIntervalMs: 1000 });
+    const relay = new OutboxRelay({ pool: db, producer: down, log: quiet, pollIntervalMs: 1000, publishWaitMs: 0 });
     relay.start();
     // 50 orders a second for 10 s, each waking the relay as the Order Service does after its commit.
     for (let i = 0; i < 500; i++) {

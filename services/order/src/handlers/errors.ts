@@ -1,10 +1,12 @@
+import type { FieldError } from '../domain/order.ts';
+
 /** Domain errors a handler raises; the app's one error mapper turns them into problem details. */
 export class ProblemError extends Error {
   readonly status: number;
   readonly title: string;
-  readonly errors?: { field: string; message: string }[];
+  readonly errors?: FieldError[];
 
-  constructor(status: number, title: string, detail: string, errors?: { field: string; message: string }[]) {
+  constructor(status: number, title: string, detail: string, errors?: FieldError[]) {
     super(detail);
     this.status = status;
     this.title = title;

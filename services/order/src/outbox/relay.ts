@@ -11,7 +11,7 @@ export interface OutboxRelayOptions {
   /** Safety-net poll for rows nobody woke us for (a crash, another instance's rows). */
   pollIntervalMs: number;
   /** How long `waitUntilPublished` waits for the ack (PUBLISH_WAIT_MS). */
-  publishWaitMs?: number;
+  publishWaitMs: number;
   batchSize?: number;
   /** Told about every acknowledged batch and failed send (metrics). */
   observer?: {
@@ -48,7 +48,7 @@ export class OutboxRelay {
   readonly stats = { published: 0, resent: 0, sendAttempts: 0, failedSends: 0 };
 
   constructor(opts: OutboxRelayOptions) {
-    this.#opts = { batchSize: 500, publishWaitMs: 1000, observer: { published() {}, failedSend() {} }, ...opts };
+    this.#opts = { batchSize: 500, observer: { published() {}, failedSend() {} }, ...opts };
   }
 
   start(): void {
