@@ -40,7 +40,7 @@ export async function startPipeline(infra: Infra, servers: Map<string, number>):
   const suffix = randomBytes(3).toString('hex');
   const databaseUrl = await newDatabase(infra, `metalmart_bench_${suffix}`);
   const topic = `bench-${suffix}`;
-  await ensureTopics(infra.kafkaBrokers, topic, 6);
+  await ensureTopics(infra.kafka, { topic, partitions: 6 });
   const orderService = await startOrderService({ databaseUrl, kafkaBrokers: infra.kafkaBrokers, topic });
   const processors: ServiceProcess[] = [];
   const groupId = `bench-${suffix}`;

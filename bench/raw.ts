@@ -1,10 +1,12 @@
 // The raw limits of the same servers the pipeline runs on: pgbench with the project's own SQL (the order +
 // outbox insert and the guarded transition, from the store), and Kafka produce/consume at the event's size.
+
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { INITIAL_STATUS, previousStatus, TARGET_STATUSES } from '@metalmart/contracts';
+import { clientOptions, type KafkaConnection } from '@metalmart/contracts/kafka-connection';
 import { Consumer, ProduceAcks, Producer, stringDeserializers, stringSerializers } from '@platformatic/kafka';
 import pg from 'pg';
 import { ensureDebianProgram } from '../dev/src/debian.ts';
@@ -109,10 +111,10 @@ export function pgbench(databaseUrl: string, script: string, clients: number, se
 }
 
 /** Idempotent producer, acks=all (as the relay), batches of 100 records of `value`'s size. */
-export async function kafkaProduce(brokers: string, topic: string, value: string, seconds: number) {
+export async function kafkaProduce(kafka: KafkaConnection, topic: string, value: string, seconds: number) {
   const producer = new Producer({
     clientId: 'bench-raw',
-    bootstrapBrokers: [brokers],
+    ...clientOptions(kafka),
     serializers: stringSerializers,
     idempotent: true,
     acks: ProduceAcks.ALL,
@@ -131,11 +133,11 @@ export async function kafkaProduce(brokers: string, topic: string, value: string
 }
 
 /** Reads `count` records of `topic` from the beginning (no group commits), as fast as the client goes. */
-export async function kafkaConsume(brokers: string, topic: string, count: number) {
+export async function kafkaConsume(kafka: KafkaConnection, topic: string, count: number) {
   const consumer = new Consumer({
     clientId: 'bench-raw',
     groupId: `bench-raw-${Date.now()}`,
-    bootstrapBrokers: [brokers],
+    ...clientOptions(kafka),
     deserializers: stringDeserializers,
   });
   const began = Date.now();

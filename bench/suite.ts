@@ -49,7 +49,9 @@ const postmaster = Number(
   readFileSync(join(settings.dataDir, 'postgres', 'postmaster.pid'), 'utf8').split('\n')[0] || Number.NaN,
 );
 const servers = new Map<string, number>([['PostgreSQL', postmaster]]);
-if (infra.servers.kafka?.pid) servers.set('Kafka', infra.servers.kafka.pid);
+for (const node of infra.servers.kafka?.nodes ?? []) {
+  if (node.pid) servers.set(infra.servers.kafka?.nodes.length === 1 ? 'Kafka' : `Kafka node ${node.id}`, node.pid);
+}
 const run: BenchRun = { seconds, warmup, backlog, figures: {}, resources: {}, statements: {} };
 const figure = (key: string, value: number, unit: string) => {
   run.figures[key] = { value: Math.round(value * 10) / 10, unit };
@@ -80,11 +82,11 @@ await fillTransitionQueue(rawDb);
 figure('pgbench guarded transition', pgbench(rawDb, transitionScript(), 16, seconds).tps, 'tx/s');
 step(`Kafka: produce (idempotent, acks=all) ${sampleEvent.length} B records, ${seconds} s`);
 const rawTopic = `bench-raw-${Date.now()}`;
-await ensureTopics(infra.kafkaBrokers, rawTopic, 6);
-const produced = await kafkaProduce(infra.kafkaBrokers, rawTopic, sampleEvent, seconds);
+await ensureTopics(infra.kafka, { topic: rawTopic, partitions: 6 });
+const produced = await kafkaProduce(infra.kafka, rawTopic, sampleEvent, seconds);
 figure('Kafka produce', produced.perSecond, 'msg/s');
 step(`Kafka: consume those ${produced.count} records`);
-figure('Kafka consume', (await kafkaConsume(infra.kafkaBrokers, rawTopic, produced.count)).perSecond, 'msg/s');
+figure('Kafka consume', (await kafkaConsume(infra.kafka, rawTopic, produced.count)).perSecond, 'msg/s');
 
 // (b) The pipeline: accepting while one processor (delay 0) works the queue.
 let pipeline: Pipeline = await startPipeline(infra, servers);

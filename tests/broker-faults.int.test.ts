@@ -2,9 +2,8 @@
 // again. Every accepted order must reach the topic — read back with Kafka's own console consumer, not our
 // client — and ship, with no service restarted.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureTopics } from '../dev/src/topics.ts';
 import { histories, placeOrdersContinuously, statusCounts, unpublishedOutboxRows } from './support/fleet.ts';
-import { createTestDatabase, uniqueName } from './support/infra.ts';
+import { createTestDatabase, createTopicOn, uniqueName } from './support/infra.ts';
 import { consumeWithConsoleConsumer } from './support/kafka-tools.ts';
 import { startPrivateKafka } from './support/private-kafka.ts';
 import { type ServiceProcess, startOrderService, startProcessor, waitUntil } from './support/processes.ts';
@@ -19,7 +18,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 beforeAll(async () => {
   kafka = await startPrivateKafka();
   topic = uniqueName('broker-faults');
-  await ensureTopics(kafka.brokers, topic, 6);
+  await createTopicOn(kafka.brokers, topic, 6);
   databaseUrl = await createTestDatabase();
   orderService = await startOrderService({ databaseUrl, kafkaBrokers: kafka.brokers, topic });
   processor = await startProcessor({

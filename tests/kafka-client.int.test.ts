@@ -1,9 +1,11 @@
 // What the project relies on from its Kafka client (@platformatic/kafka), checked with Kafka's own console
 // consumer: concurrent sends of one idempotent producer to one partition lose nothing (1.x reused sequence
 // numbers here and the broker dropped records as duplicates, so the dead-letter sends had to be serialised).
+
+import { clientOptions } from '@metalmart/contracts/kafka-connection';
 import { ProduceAcks, Producer, stringSerializers } from '@platformatic/kafka';
 import { describe, expect, it } from 'vitest';
-import { createTestTopic, kafkaBrokers, uniqueName } from './support/infra.ts';
+import { createTestTopic, kafkaBrokers, kafkaConnection, uniqueName } from './support/infra.ts';
 import { consumeWithConsoleConsumer } from './support/kafka-tools.ts';
 
 describe('@platformatic/kafka idempotent producer', () => {
@@ -11,7 +13,7 @@ describe('@platformatic/kafka idempotent producer', () => {
     const topic = await createTestTopic('concurrent-sends', 1);
     const producer = new Producer({
       clientId: uniqueName('concurrent'),
-      bootstrapBrokers: [kafkaBrokers()],
+      ...clientOptions(kafkaConnection()),
       serializers: stringSerializers,
       idempotent: true,
       acks: ProduceAcks.ALL,

@@ -124,7 +124,8 @@ describe('npm run kafka tool names', () => {
     expect(kafkaToolName('consumer-groups')).toBe('consumer-groups');
     expect(kafkaToolName('kafka-console-consumer')).toBe('console-consumer');
     expect(kafkaToolName('kafka-topics.sh')).toBe('topics');
-    expect(kafkaToolName('kafka-configs')).toBeUndefined();
+    expect(kafkaToolName('kafka-configs')).toBe('configs');
+    expect(kafkaToolName('kafka-acls')).toBeUndefined();
     expect(KAFKA_TOOLS.topics).toBe('org.apache.kafka.tools.TopicCommand');
   });
 

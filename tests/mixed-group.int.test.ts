@@ -4,9 +4,8 @@
 // must get all of its topic and nothing of ours, the processors all of ours, and the group must settle.
 import { randomBytes } from 'node:crypto';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ensureTopics } from '../dev/src/topics.ts';
 import { placeOrders, statusCounts } from './support/fleet.ts';
-import { createTestDatabase, createTestTopic, kafkaBrokers, uniqueName } from './support/infra.ts';
+import { createTestDatabase, createTestTopic, createTopicOn, kafkaBrokers, uniqueName } from './support/infra.ts';
 import {
   type ConsoleConsumerMember,
   describeGroupState,
@@ -44,7 +43,7 @@ describe('a consumer group whose members subscribe to different topics (mirrord 
         const brokers = kafkaBrokers();
         const topic = await createTestTopic('mixed', 6);
         const otherTopic = `mirrord-tmp-${randomBytes(4).toString('hex')}-${topic}`;
-        await ensureTopics(brokers, otherTopic, 2);
+        await createTopicOn(brokers, otherTopic, 2);
         const groupId = uniqueName('mixed-group');
         const orderService = await startOrderService({ databaseUrl, kafkaBrokers: brokers, topic });
         running.push(orderService);

@@ -4,37 +4,38 @@ import { ORDER_CREATED_TOPIC } from '@metalmart/contracts';
 // The Order Service's own dead-letter module: the CLI and the ops page's Replay button do the same thing.
 import { findDeadLetter, listDeadLetters, replayDeadLetter } from '../../services/order/src/ops/dead-letters.ts';
 import { readStackSettings } from './settings.ts';
+import { stackKafkaConnection } from './stack.ts';
 
 const settings = readStackSettings();
-const brokers = (settings.externalKafkaBrokers ?? `127.0.0.1:${settings.kafkaPort}`).split(',');
+const kafka = stackKafkaConnection(settings);
 const topic = process.env.KAFKA_TOPIC || ORDER_CREATED_TOPIC;
 const [command, argument] = process.argv.slice(2);
 
 const usage = `usage: npm run dlq -- list            the dead letters of ${topic}.dlq, oldest first
        npm run dlq -- replay <offset>  publish that record to its source topic again (after fixing its cause)
-KAFKA_TOPIC picks another topic, KAFKA_BROKERS another cluster.`;
+KAFKA_TOPIC picks another topic, KAFKA_BROKERS another cluster (KAFKA_SECURITY_PROTOCOL etc.: README).`;
 
 try {
   if (command === 'list') {
-    const letters = await listDeadLetters(brokers, topic);
+    const letters = await listDeadLetters(kafka, topic);
     if (letters.length === 0) console.log(`no dead letters in ${topic}.dlq`);
     for (const l of letters) {
       const source = `${l.source.topic}-${l.source.partition}@${l.source.offset}`;
       console.log(`${l.offset}\t${l.timestamp.toISOString()}\t${source}\tkey=${l.key ?? '-'}\t${l.reason}`);
     }
   } else if (command === 'replay' && argument && /^\d+$/.test(argument)) {
-    const letter = await findDeadLetter(brokers, topic, BigInt(argument));
+    const letter = await findDeadLetter(kafka, topic, BigInt(argument));
     if (!letter) {
       console.error(`dlq: no record at offset ${argument} of ${topic}.dlq (npm run dlq -- list shows them)`);
       process.exit(1);
     }
-    await replayDeadLetter(brokers, letter);
+    await replayDeadLetter(kafka, letter);
     console.log(`replayed ${topic}.dlq@${argument} (key ${letter.key ?? '-'}) to ${letter.source.topic}`);
   } else {
     console.error(usage);
     process.exit(2);
   }
 } catch (error) {
-  console.error(`dlq: ${(error as Error).message} (is Kafka running on ${brokers.join(',')}?)`);
+  console.error(`dlq: ${(error as Error).message} (is Kafka running on ${kafka.bootstrapBrokers.join(',')}?)`);
   process.exit(1);
 }

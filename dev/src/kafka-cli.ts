@@ -2,9 +2,12 @@
 // consumer and producer) against the local broker or KAFKA_BROKERS, on the machine's Java. The tool's exit code is
 // this command's; its output is untouched (the first run's jar resolution reports on stderr).
 import { spawn } from 'node:child_process';
-import { constants } from 'node:os';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { constants, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
   ensureKafkaToolsJars,
+  javaClientProperties,
   KAFKA_TOOLS,
   kafkaToolJavaArgs,
   kafkaToolJvmOptions,
@@ -12,6 +15,7 @@ import {
   kafkaVersion,
 } from './kafka-tools.ts';
 import { readStackSettings } from './settings.ts';
+import { stackKafkaConnection } from './stack.ts';
 
 function usage(defaultBrokers: string): string {
   const rows = Object.entries(KAFKA_TOOLS).map(
@@ -21,6 +25,8 @@ function usage(defaultBrokers: string): string {
 
 Apache Kafka's own command-line tools (${kafkaVersion()}, the broker's version, from Maven Central) on this
 machine's Java. --bootstrap-server defaults to ${defaultBrokers} (KAFKA_BROKERS, else the local broker); one given wins.
+For a cluster that needs TLS or SASL (KAFKA_SECURITY_PROTOCOL and friends, see the README) a --command-config with
+those settings is passed too, unless one is given.
 
 Tools (either name):
 ${rows.join('\n')}
@@ -33,6 +39,7 @@ Examples:
   npm run kafka -- consumer-groups --describe --group order-processor --members --verbose
   npm run kafka -- console-consumer --topic order.created --from-beginning --formatter-property print.key=true
   npm run kafka -- console-producer --topic order.created
+  npm run kafka -- metadata-quorum describe --status
 
 A tool's own options: npm run kafka -- topics --help. The tools log warnings only; KAFKA_OPTS adds JVM options, e.g.
 KAFKA_OPTS=-Dorg.slf4j.simpleLogger.log.org.apache.kafka.clients.consumer=info for a consumer's group and
@@ -46,12 +53,12 @@ function mainClassOf(tool: string): string | undefined {
   return /^[a-z_][\w]*(\.[a-z_][\w]*)+\.[A-Z][\w$]*$/.test(tool) ? tool : undefined;
 }
 
-const hasBootstrapServer = (args: string[]) =>
-  args.some((a) => a === '--bootstrap-server' || a.startsWith('--bootstrap-server='));
+const hasOption = (args: string[], name: string) => args.some((a) => a === name || a.startsWith(`${name}=`));
 
 async function main(argv: string[]): Promise<number> {
   const settings = readStackSettings();
-  const defaultBrokers = settings.externalKafkaBrokers ?? `127.0.0.1:${settings.kafkaPort}`;
+  const connection = stackKafkaConnection(settings);
+  const defaultBrokers = connection.bootstrapBrokers.join(',');
   const [tool, ...args] = argv;
   if (tool === undefined || tool === '-h' || tool === '--help' || tool === 'help') {
     (tool === undefined ? process.stderr : process.stdout).write(`${usage(defaultBrokers)}\n`);
@@ -63,7 +70,16 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const jars = await ensureKafkaToolsJars(settings);
-  const toolArgs = hasBootstrapServer(args) ? args : ['--bootstrap-server', defaultBrokers, ...args];
+  // Before the tool's own arguments: kafka-metadata-quorum takes its options before its sub-command.
+  const toolArgs = hasOption(args, '--bootstrap-server') ? [...args] : ['--bootstrap-server', defaultBrokers, ...args];
+  // The password must not show in `ps`: the settings go in a file only this user reads, removed afterwards.
+  const properties = javaClientProperties(connection);
+  const configDir =
+    properties && !hasOption(args, '--command-config') ? await mkdtemp(join(tmpdir(), 'mm-kafka-')) : '';
+  if (configDir) {
+    await writeFile(join(configDir, 'client.properties'), properties, { mode: 0o600 });
+    toolArgs.unshift('--command-config', join(configDir, 'client.properties'));
+  }
   const extraJvmOptions = (process.env.KAFKA_OPTS ?? '').split(/\s+/).filter(Boolean);
   const child = spawn(
     'java',
@@ -75,10 +91,14 @@ async function main(argv: string[]): Promise<number> {
   // A terminal's Ctrl-C reaches the tool directly; a signal to this process alone is passed on. Either way the
   // tool's own shutdown (a consumer leaving its group) runs, and its exit code is ours.
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => child.kill(signal));
-  return new Promise((resolve, reject) => {
-    child.on('error', reject);
-    child.on('exit', (code, signal) => resolve(code ?? 128 + (signal ? (constants.signals[signal] ?? 1) : 1)));
-  });
+  try {
+    return await new Promise((resolve, reject) => {
+      child.on('error', reject);
+      child.on('exit', (code, signal) => resolve(code ?? 128 + (signal ? (constants.signals[signal] ?? 1) : 1)));
+    });
+  } finally {
+    if (configDir) await rm(configDir, { recursive: true, force: true });
+  }
 }
 
 try {

@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import type { KafkaConnection } from '@metalmart/contracts/kafka-connection';
 import { ensureKafkaJars } from './kafka.ts';
 import { pipeLines } from './processes.ts';
 import { readStackSettings, repoRoot, type StackSettings } from './settings.ts';
@@ -20,7 +21,45 @@ export const KAFKA_TOOLS = {
   'consumer-groups': 'org.apache.kafka.tools.consumer.group.ConsumerGroupCommand',
   'console-consumer': 'org.apache.kafka.tools.consumer.ConsoleConsumer',
   'console-producer': 'org.apache.kafka.tools.ConsoleProducer',
+  configs: 'kafka.admin.ConfigCommand',
+  'reassign-partitions': 'org.apache.kafka.tools.reassign.ReassignPartitionsCommand',
+  'metadata-quorum': 'org.apache.kafka.tools.MetadataQuorumCommand',
+  'broker-api-versions': 'org.apache.kafka.tools.BrokerApiVersionsCommand',
 } as const;
+
+/** A Java properties value: backslashes, line breaks and leading blanks escaped. */
+const propertyValue = (value: string) => value.replaceAll('\\', '\\\\').replaceAll('\n', '\\n').replace(/^\s/, '\\$&');
+
+/**
+ * The Java client's settings for `connection` (what a tool reads from `--command-config`): the security
+ * protocol, the CA and client certificate as inline PEM, the SASL mechanism and its JAAS line. Empty for
+ * PLAINTEXT. Holds the password: write it to a file only this user reads.
+ */
+export function javaClientProperties(connection: KafkaConnection): string {
+  const lines = [`security.protocol=${connection.securityProtocol}`];
+  const { tls, sasl } = connection;
+  if (connection.securityProtocol === 'PLAINTEXT') return '';
+  if (tls?.ca) lines.push('ssl.truststore.type=PEM', `ssl.truststore.certificates=${propertyValue(String(tls.ca))}`);
+  if (tls?.cert && tls.key) {
+    lines.push(
+      'ssl.keystore.type=PEM',
+      `ssl.keystore.certificate.chain=${propertyValue(String(tls.cert))}`,
+      `ssl.keystore.key=${propertyValue(String(tls.key))}`,
+    );
+  }
+  if (sasl) {
+    const module =
+      sasl.mechanism === 'PLAIN'
+        ? 'org.apache.kafka.common.security.plain.PlainLoginModule'
+        : 'org.apache.kafka.common.security.scram.ScramLoginModule';
+    const quoted = (v: string) => JSON.stringify(v);
+    lines.push(
+      `sasl.mechanism=${sasl.mechanism}`,
+      `sasl.jaas.config=${propertyValue(`${module} required username=${quoted(sasl.username)} password=${quoted(sasl.password)};`)}`,
+    );
+  }
+  return `${lines.join('\n')}\n`;
+}
 
 /** The broker's (and so the tools') Kafka version: `kafka.version` of dev/kafka/pom.xml. */
 export function kafkaVersion(): string {

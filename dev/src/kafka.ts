@@ -1,8 +1,9 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { parseBrokerList } from '@metalmart/contracts/kafka-connection';
 import { Admin } from '@platformatic/kafka';
 import { isListening, waitFor } from './ports.ts';
 import { pipeLines } from './processes.ts';
@@ -12,9 +13,10 @@ const pom = join(repoRoot, 'dev', 'kafka', 'pom.xml');
 const propertiesTemplate = join(repoRoot, 'dev', 'kafka', 'server.properties');
 
 export interface RunningKafka {
+  /** The bootstrap list, comma-separated. */
   brokers: string;
-  /** The broker JVM's pid (undefined for a broker reused, not started, here). */
-  pid?: number;
+  /** The nodes started here (none for a cluster reused, not started, here). */
+  nodes: KafkaNode[];
   stop(): Promise<void>;
 }
 
@@ -66,63 +68,166 @@ export async function ensureKafkaJars(
   return libDir;
 }
 
-async function kafkaAnswers(brokers: string): Promise<boolean> {
-  const admin = new Admin({ clientId: 'metalmart-dev-probe', bootstrapBrokers: [brokers], retries: 0, timeout: 2000 });
+/** How many brokers answer a metadata request on `brokers` (0 when none does). */
+async function brokersAnswering(brokers: string): Promise<number> {
+  const admin = new Admin({
+    clientId: 'metalmart-dev-probe',
+    bootstrapBrokers: parseBrokerList(brokers),
+    retries: 0,
+    timeout: 2000,
+  });
   try {
-    await admin.metadata({ topics: [] });
-    return true;
+    return (await admin.metadata({ topics: [] })).brokers.size;
   } catch {
-    return false;
+    return 0;
   } finally {
     await admin.close().catch(() => {});
   }
 }
 
-/**
- * Starts a real single-node Apache Kafka broker (KRaft combined mode) on the machine's Java, data under
- * `<dataDir>/kafka`. Reuses a broker already answering on the port.
- */
-export async function startKafka(opts: {
+/** Node `id` (1-based) of a local cluster: each node's broker and controller ports follow the first node's by 2. */
+export function kafkaNodePorts(first: { port: number; controllerPort: number }, id: number) {
+  return { port: first.port + 2 * (id - 1), controllerPort: first.controllerPort + 2 * (id - 1) };
+}
+
+/** One broker+controller JVM of the local cluster; the watchdog and the fault tests stop and start it. */
+export interface KafkaNode {
+  id: number;
+  port: number;
+  /** The JVM's pid while it runs. */
+  readonly pid: number | undefined;
+  readonly running: boolean;
+  /** Starts it again on the same storage (after a crash, a kill -9 or stop()); waits until its port accepts. */
+  start(): Promise<void>;
+  /** SIGTERM (a controlled shutdown), SIGKILL after 30 s. */
+  stop(): Promise<void>;
+  signal(name: NodeJS.Signals): void;
+}
+
+export interface StartKafkaOptions {
   dataDir: string;
   port: number;
   controllerPort: number;
+  /** KAFKA_NODES: 1 (default) or a quorum of 3 or 5, each node a broker and a controller. */
+  nodes?: number;
   log: (line: string) => void;
   /** Data dir whose `kafka-lib` holds the jars (default `dataDir`): a test's throwaway broker shares the project's. */
   jarsDataDir?: string;
   /** The jars folder itself (METALMART_KAFKA_JARS_DIR); wins over `jarsDataDir`. */
   jarsDir?: string;
-}): Promise<RunningKafka> {
-  const brokers = `127.0.0.1:${opts.port}`;
+  /** Broker properties that replace the template's or add to them (a test's SASL_SSL listener). */
+  overrides?: Record<string, string>;
+}
+
+/**
+ * Starts a real Apache Kafka on the machine's Java, KRaft combined mode: one node under `<dataDir>/kafka`, or
+ * a cluster of `nodes` under `<dataDir>/kafka-<n>-nodes` (a static quorum of all of them; internal and new topics
+ * at factor 3, min ISR 2). Reuses a cluster already answering on the first port.
+ */
+export async function startKafka(opts: StartKafkaOptions): Promise<RunningKafka> {
+  const count = opts.nodes ?? 1;
+  const ports = Array.from({ length: count }, (_, i) => ({ id: i + 1, ...kafkaNodePorts(opts, i + 1) }));
+  const brokers = ports.map((p) => `127.0.0.1:${p.port}`).join(',');
   if (await isListening(opts.port)) {
-    if (!(await kafkaAnswers(brokers))) {
+    const answering = await brokersAnswering(brokers);
+    if (answering === 0) {
       throw new Error(
         `port ${opts.port} is in use by something that is not a Kafka broker; free it or set METALMART_KAFKA_PORT`,
       );
     }
-    opts.log(`reusing the Kafka broker already running on ${brokers}`);
-    return { brokers, stop: async () => {} };
+    if (answering !== count) {
+      throw new Error(
+        `a Kafka cluster of ${answering} broker(s) already runs on port ${opts.port}, not the ${count} KAFKA_NODES asks ` +
+          'for; stop it (or set METALMART_KAFKA_PORT)',
+      );
+    }
+    opts.log(`reusing the Kafka cluster already running on ${brokers}`);
+    return { brokers, nodes: [], stop: async () => {} };
   }
   const libDir = await ensureKafkaJars(opts.jarsDataDir ?? opts.dataDir, opts.log, opts.jarsDir);
-  const kafkaDir = join(opts.dataDir, 'kafka');
-  const logDir = join(kafkaDir, 'data');
-  await mkdir(join(kafkaDir, 'logs'), { recursive: true });
-  const properties = (await readFile(propertiesTemplate, 'utf8'))
-    .replaceAll('@port@', String(opts.port))
-    .replaceAll('@controllerPort@', String(opts.controllerPort))
-    .replaceAll('@logDir@', logDir);
-  const propertiesFile = join(kafkaDir, 'server.properties');
-  await writeFile(propertiesFile, properties);
+  const clusterDir = join(opts.dataDir, count === 1 ? 'kafka' : `kafka-${count}-nodes`);
+  await mkdir(clusterDir, { recursive: true });
+  const clusterIdFile = join(clusterDir, 'cluster-id');
+  if (!existsSync(clusterIdFile)) await writeFile(clusterIdFile, randomClusterId());
+  const clusterId = (await readFile(clusterIdFile, 'utf8')).trim();
+  const voters = ports.map((p) => `${p.id}@127.0.0.1:${p.controllerPort}`).join(',');
+  const nodes: KafkaNode[] = [];
+  for (const p of ports) {
+    const dir = count === 1 ? clusterDir : join(clusterDir, `node${p.id}`);
+    const log = count === 1 ? opts.log : (line: string) => opts.log(`node ${p.id}: ${line}`);
+    const quorum =
+      count === 1
+        ? `controller.quorum.bootstrap.servers=127.0.0.1:${p.controllerPort}`
+        : `controller.quorum.voters=${voters}`;
+    const overrides = opts.overrides ?? {};
+    nodes.push(
+      await prepareNode({ ...p, dir, log, libDir, clusterId, quorum, standalone: count === 1, count, overrides }),
+    );
+  }
+  const started = await Promise.allSettled(nodes.map((n) => n.start()));
+  const failed = started.find((r) => r.status === 'rejected');
+  const stop = async () => {
+    await Promise.all(nodes.map((n) => n.stop()));
+  };
+  try {
+    if (failed) throw failed.reason;
+    await waitFor(
+      `${count === 1 ? 'the Kafka broker' : `all ${count} Kafka brokers`} on ${brokers}`,
+      async () => (await brokersAnswering(brokers)) === count,
+      120_000,
+      () => nodes.every((n) => n.running),
+    );
+  } catch (error) {
+    for (const n of nodes) n.signal('SIGKILL');
+    await stop();
+    throw new Error(`Kafka did not start: ${(error as Error).message}. Its logs are in ${clusterDir}`);
+  }
+  return { brokers, nodes, stop };
+}
 
+async function prepareNode(node: {
+  id: number;
+  port: number;
+  controllerPort: number;
+  dir: string;
+  log: (line: string) => void;
+  libDir: string;
+  clusterId: string;
+  quorum: string;
+  standalone: boolean;
+  count: number;
+  overrides: Record<string, string>;
+}): Promise<KafkaNode> {
+  const logDir = join(node.dir, 'data');
+  await mkdir(join(node.dir, 'logs'), { recursive: true });
+  const replicationFactor = Math.min(3, node.count);
+  // Overrides first, so that they may use the placeholders too (`SASL_SSL://127.0.0.1:…,PLAINTEXT://…:@port@`).
+  const properties = (await readFile(propertiesTemplate, 'utf8'))
+    .split('\n')
+    .filter((line) => !Object.hasOwn(node.overrides, line.split('=')[0] ?? ''))
+    .concat(Object.entries(node.overrides).map(([name, value]) => `${name}=${value}`))
+    .join('\n')
+    .replaceAll('@nodeId@', String(node.id))
+    .replaceAll('@quorum@', node.quorum)
+    .replaceAll('@port@', String(node.port))
+    .replaceAll('@controllerPort@', String(node.controllerPort))
+    .replaceAll('@logDir@', logDir)
+    .replaceAll('@replicationFactor@', String(replicationFactor))
+    .replaceAll('@minInsync@', String(replicationFactor >= 3 ? 2 : 1));
+  const propertiesFile = join(node.dir, 'server.properties');
+  await writeFile(propertiesFile, properties);
+  // Three JVMs share two cores and the services: each gets less heap than a lone broker.
+  const heap = node.count === 1 ? ['-Xms256m', '-Xmx768m'] : ['-Xms128m', '-Xmx512m'];
   const java = (mainClass: string, args: string[], jvm: string[] = []) =>
     spawn(
       'java',
       [
         ...jvm,
-        `-Dkafka.logs.dir=${join(kafkaDir, 'logs')}`,
+        `-Dkafka.logs.dir=${join(node.dir, 'logs')}`,
         // Console shows warnings and errors only; the broker is chatty at INFO.
         '-Dorg.slf4j.simpleLogger.defaultLogLevel=warn',
         '-cp',
-        `${libDir}/*`,
+        `${node.libDir}/*`,
         mainClass,
         ...args,
       ],
@@ -130,20 +235,20 @@ export async function startKafka(opts: {
     );
 
   if (!existsSync(join(logDir, 'meta.properties'))) {
-    opts.log(`formatting new KRaft storage in ${logDir}`);
+    node.log(`formatting new KRaft storage in ${logDir}`);
     const format = java('kafka.tools.StorageTool', [
       'format',
-      '--standalone',
+      ...(node.standalone ? ['--standalone'] : []),
       '--ignore-formatted',
       '--cluster-id',
-      randomClusterId(),
+      node.clusterId,
       '--config',
       propertiesFile,
     ]);
     const output: string[] = [];
     pipeLines(format, (line) => {
       output.push(line);
-      opts.log(line);
+      node.log(line);
     });
     const code = await new Promise<number | null>((resolve) => format.on('close', resolve));
     if (code !== 0) {
@@ -151,38 +256,41 @@ export async function startKafka(opts: {
     }
   }
 
-  const broker = java('kafka.Kafka', [propertiesFile], ['-Xms256m', '-Xmx768m', '-XX:+UseG1GC']);
-  pipeLines(broker, opts.log);
-  // Last resort if this process exits without stop() (a crash, process.exit): the JVM must not outlive it.
-  // SIGTERM still runs the broker's controlled shutdown.
-  const orphanGuard = () => broker.kill('SIGTERM');
-  process.once('exit', orphanGuard);
-  const exited = new Promise<number | null>((resolve) => broker.on('exit', (code) => resolve(code)));
-  let running = true;
-  void exited.then(() => {
-    running = false;
-    process.removeListener('exit', orphanGuard);
-  });
-  try {
-    await waitFor(
-      `the Kafka broker on ${brokers}`,
-      async () => (await isListening(opts.port)) && (await kafkaAnswers(brokers)),
-      120_000,
-      () => running,
-    );
-  } catch (error) {
-    broker.kill('SIGKILL');
-    throw new Error(`Kafka did not start: ${(error as Error).message}. Its log is in ${join(kafkaDir, 'logs')}`);
-  }
+  let broker: ChildProcess | undefined;
+  let exited: Promise<unknown> = Promise.resolve();
+  const isRunning = () => broker !== undefined && broker.exitCode === null && broker.signalCode === null;
   return {
-    brokers,
-    pid: broker.pid,
-    stop: async () => {
-      if (!running) return;
-      broker.kill('SIGTERM'); // controlled shutdown: flushes logs, leaves storage consistent
-      const timer = setTimeout(() => broker.kill('SIGKILL'), 30_000);
+    id: node.id,
+    port: node.port,
+    get pid() {
+      return isRunning() ? broker?.pid : undefined;
+    },
+    get running() {
+      return isRunning();
+    },
+    async start() {
+      if (isRunning()) return;
+      const child = java('kafka.Kafka', [propertiesFile], [...heap, '-XX:+UseG1GC']);
+      broker = child;
+      pipeLines(child, node.log);
+      // Last resort if this process exits without stop() (a crash, process.exit): the JVM must not outlive it.
+      // SIGTERM still runs the broker's controlled shutdown.
+      const orphanGuard = () => child.kill('SIGTERM');
+      process.once('exit', orphanGuard);
+      exited = new Promise((resolve) => child.on('exit', resolve)).then(() =>
+        process.removeListener('exit', orphanGuard),
+      );
+      await waitFor(`Kafka node ${node.id} on port ${node.port}`, () => isListening(node.port), 120_000, isRunning);
+    },
+    async stop() {
+      if (!isRunning()) return;
+      broker?.kill('SIGTERM'); // controlled shutdown: flushes logs, leaves storage consistent
+      const timer = setTimeout(() => broker?.kill('SIGKILL'), 30_000);
       await exited;
       clearTimeout(timer);
+    },
+    signal(name) {
+      if (isRunning()) broker?.kill(name);
     },
   };
 }

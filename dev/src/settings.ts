@@ -1,5 +1,6 @@
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { kafkaConnectionFromEnv } from '@metalmart/contracts/kafka-connection';
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -27,6 +28,13 @@ export const STACK_PORT_VARIABLES = [
 ] as const;
 export type StackPorts = Record<(typeof STACK_PORT_VARIABLES)[number], number>;
 
+function kafkaNodesFromEnv(): number {
+  const nodes = intFromEnv('KAFKA_NODES', 1);
+  if (![1, 3, 5].includes(nodes))
+    throw new Error(`KAFKA_NODES must be 1, 3 or 5 (a quorum needs a majority), got ${nodes}`);
+  return nodes;
+}
+
 /** Settings of the local stack, read once from the environment (see the README's configuration table). */
 export function readStackSettings() {
   const dataDir = resolve(process.env.METALMART_DATA_DIR || join(repoRoot, '.data'));
@@ -36,8 +44,12 @@ export function readStackSettings() {
     kafkaJarsDir: resolve(process.env.METALMART_KAFKA_JARS_DIR || join(dataDir, 'kafka-lib')),
     /** Set → use that PostgreSQL and start none. */
     externalDatabaseUrl: process.env.DATABASE_URL || undefined,
-    /** Set → use that Kafka cluster and start none. */
-    externalKafkaBrokers: process.env.KAFKA_BROKERS || undefined,
+    /** KAFKA_BROKERS set → use that Kafka cluster (with its TLS and SASL settings) and start none. */
+    externalKafka: process.env.KAFKA_BROKERS ? kafkaConnectionFromEnv(process.env) : undefined,
+    /** The local cluster's size: 1, or a quorum of 3 or 5 (each node a broker and a controller). */
+    kafkaNodes: kafkaNodesFromEnv(),
+    /** KAFKA_REPLICATION_FACTOR of the topics the stack creates; unset: the smaller of 3 and the brokers. */
+    replicationFactor: process.env.KAFKA_REPLICATION_FACTOR ? intFromEnv('KAFKA_REPLICATION_FACTOR', 1) : undefined,
     // 55432, not 5432: a system PostgreSQL usually holds 5432.
     postgresPort: intFromEnv('METALMART_PG_PORT', 55432),
     kafkaPort: intFromEnv('METALMART_KAFKA_PORT', 9092),

@@ -3,7 +3,8 @@ import { constants, existsSync } from 'node:fs';
 import { access, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ORDER_CREATED_TOPIC } from '@metalmart/contracts';
-import { ensureKafkaJars, type RunningKafka, startKafka } from './kafka.ts';
+import { type KafkaConnection, plaintextConnection } from '@metalmart/contracts/kafka-connection';
+import { ensureKafkaJars, kafkaNodePorts, type RunningKafka, startKafka } from './kafka.ts';
 import { prefixedLogger } from './log.ts';
 import { type RunningPostgres, startPostgres } from './postgres.ts';
 import type { StackSettings } from './settings.ts';
@@ -13,7 +14,10 @@ export interface Infra {
   databaseUrl: string;
   /** Admin URL (database `postgres`) of the local server; undefined when DATABASE_URL points elsewhere. */
   adminDatabaseUrl?: string;
+  /** The bootstrap list, comma-separated (what KAFKA_BROKERS takes). */
   kafkaBrokers: string;
+  /** How this stack's clients reach Kafka (the list, TLS and SASL of an external cluster). */
+  kafka: KafkaConnection;
   /** The servers this process runs (replaced when the watchdog restarts one). */
   servers: { postgres?: RunningPostgres; kafka?: RunningKafka };
   stop(): Promise<void>;
@@ -28,9 +32,17 @@ const launchKafka = (s: StackSettings) =>
     dataDir: s.dataDir,
     port: s.kafkaPort,
     controllerPort: s.kafkaControllerPort,
+    nodes: s.kafkaNodes,
     jarsDir: s.kafkaJarsDir,
     log: kafkaLog,
   });
+
+/** How the stack's clients reach Kafka: KAFKA_BROKERS (with its TLS and SASL) or every node of the local cluster. */
+export function stackKafkaConnection(settings: StackSettings): KafkaConnection {
+  const first = { port: settings.kafkaPort, controllerPort: settings.kafkaControllerPort };
+  const local = Array.from({ length: settings.kafkaNodes }, (_, i) => `127.0.0.1:${kafkaNodePorts(first, i + 1).port}`);
+  return settings.externalKafka ?? plaintextConnection(local);
+}
 
 /** The data dir must be a folder this process can create and write to; else one sentence saying so. */
 async function ensureDataDir(dataDir: string): Promise<void> {
@@ -52,37 +64,44 @@ async function ensureDataDir(dataDir: string): Promise<void> {
  */
 export async function startInfra(settings: StackSettings, topic = ORDER_CREATED_TOPIC): Promise<Infra> {
   await ensureDataDir(settings.dataDir);
-  if (!settings.externalKafkaBrokers) await ensureKafkaJars(settings.dataDir, kafkaLog, settings.kafkaJarsDir);
-  const [postgres, kafka] = await Promise.allSettled([
+  if (!settings.externalKafka) await ensureKafkaJars(settings.dataDir, kafkaLog, settings.kafkaJarsDir);
+  const [postgres, broker] = await Promise.allSettled([
     settings.externalDatabaseUrl ? undefined : launchPostgres(settings),
-    settings.externalKafkaBrokers ? undefined : launchKafka(settings),
+    settings.externalKafka ? undefined : launchKafka(settings),
   ]);
   const servers: Infra['servers'] = {
     postgres: postgres.status === 'fulfilled' ? postgres.value : undefined,
-    kafka: kafka.status === 'fulfilled' ? kafka.value : undefined,
+    kafka: broker.status === 'fulfilled' ? broker.value : undefined,
   };
   const stop = async () => {
     // Kafka first (its controlled shutdown needs nothing else), PostgreSQL last.
     await servers.kafka?.stop();
     await servers.postgres?.stop();
   };
-  const failures = [postgres, kafka].flatMap((r) =>
+  const failures = [postgres, broker].flatMap((r) =>
     r.status === 'rejected' ? [String(r.reason?.message ?? r.reason)] : [],
   );
   if (failures.length > 0) {
     await stop();
     throw new Error(failures.join('\n'));
   }
-  const kafkaBrokers = servers.kafka?.brokers ?? (settings.externalKafkaBrokers as string);
+  const kafka = stackKafkaConnection(settings);
+  const kafkaBrokers = kafka.bootstrapBrokers.join(',');
   pgLog(
     settings.externalDatabaseUrl ? 'using DATABASE_URL (external server)' : `ready on port ${settings.postgresPort}`,
   );
-  await ensureTopics(kafkaBrokers, topic, settings.topicPartitions);
+  const problems = await ensureTopics(kafka, {
+    topic,
+    partitions: settings.topicPartitions,
+    replicationFactor: settings.replicationFactor,
+  });
+  for (const problem of problems) kafkaLog(problem);
   kafkaLog(`ready on ${kafkaBrokers}; topic ${topic} has ${settings.topicPartitions} partitions`);
   return {
     databaseUrl: servers.postgres?.url ?? (settings.externalDatabaseUrl as string),
     adminDatabaseUrl: servers.postgres?.adminUrl,
     kafkaBrokers,
+    kafka,
     servers,
     stop,
   };

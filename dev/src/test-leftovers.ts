@@ -1,3 +1,4 @@
+import { clientOptions } from '@metalmart/contracts/kafka-connection';
 import { Admin } from '@platformatic/kafka';
 import pg from 'pg';
 import type { Infra } from './stack.ts';
@@ -26,7 +27,7 @@ export async function removeLeftoversOfEarlierRuns(infra: Infra, log: (line: str
     }
   }
   if (infra.servers.kafka) {
-    const admin = new Admin({ clientId: 'metalmart-test-cleanup', bootstrapBrokers: [infra.kafkaBrokers] });
+    const admin = new Admin({ clientId: 'metalmart-test-cleanup', ...clientOptions(infra.kafka) });
     try {
       const topics = (await admin.listTopics()).filter((t) => TEST_TOPIC.test(t));
       if (topics.length > 0) {

@@ -1,6 +1,7 @@
 // Test support for the integration tier: each test file gets its own database, topics and group, made
 // here on the real servers that dev/src/test-setup.ts provides.
 import { randomBytes } from 'node:crypto';
+import { clientOptions, type KafkaConnection, plaintextConnection } from '@metalmart/contracts/kafka-connection';
 import { createDatabaseIfMissing } from '@metalmart/dev/postgres';
 import { ensureTopics } from '@metalmart/dev/topics';
 import { migrate } from '@metalmart/order-service/store/migrate';
@@ -9,6 +10,14 @@ import pg from 'pg';
 import { inject } from 'vitest';
 
 export const kafkaBrokers = () => inject('kafkaBrokers');
+/** The test cluster as a client's options take it (a comma-separated list split, as every client must). */
+export const kafkaConnection = (brokers = kafkaBrokers()): KafkaConnection => plaintextConnection(brokers);
+
+/** Creates `topic` (and its dead-letter topic) on `brokers`, replicated as the cluster allows. */
+export async function createTopicOn(brokers: string, topic: string, partitions: number): Promise<void> {
+  const problems = await ensureTopics(kafkaConnection(brokers), { topic, partitions });
+  if (problems.length > 0) throw new Error(problems.join('\n'));
+}
 
 export function uniqueName(prefix: string): string {
   return `${prefix}-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
@@ -32,7 +41,7 @@ export async function createTestDatabase(): Promise<string> {
 /** `<prefix>-…` with `partitions` partitions, and its dead-letter topic. */
 export async function createTestTopic(prefix: string, partitions = 6): Promise<string> {
   const topic = uniqueName(prefix);
-  await ensureTopics(kafkaBrokers(), topic, partitions);
+  await createTopicOn(kafkaBrokers(), topic, partitions);
   return topic;
 }
 
@@ -48,7 +57,7 @@ export interface ConsumedRecord {
 export async function sendRecords(topic: string, messages: { key: string; value: string }[]): Promise<void> {
   const producer = new Producer({
     clientId: uniqueName('test-producer'),
-    bootstrapBrokers: [kafkaBrokers()],
+    ...clientOptions(kafkaConnection()),
     serializers: stringSerializers,
   });
   try {
@@ -68,7 +77,7 @@ export async function readTopic(
   const consumer = new Consumer({
     clientId: uniqueName('test-reader'),
     groupId: uniqueName('test-reader'),
-    bootstrapBrokers: [brokers],
+    ...clientOptions(kafkaConnection(brokers)),
     deserializers: {
       key: stringDeserializer,
       value: stringDeserializer,
@@ -95,7 +104,7 @@ export async function readTopic(
 /** Records of `topic` not yet committed by `groupId` (what is still waiting in Kafka for the processors). */
 export async function consumerLag(topic: string, groupId: string): Promise<bigint> {
   // OffsetFetch and ListOffsets need no group membership: this client never joins.
-  const probe = new Consumer({ clientId: uniqueName('test-lag'), groupId, bootstrapBrokers: [kafkaBrokers()] });
+  const probe = new Consumer({ clientId: uniqueName('test-lag'), groupId, ...clientOptions(kafkaConnection()) });
   try {
     const ends = (await probe.listOffsets({ topics: [topic] })).get(topic) ?? [];
     const partitions = ends.map((_, i) => i);

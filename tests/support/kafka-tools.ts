@@ -3,7 +3,9 @@
 // group member (its assignment log included). Each call starts a JVM (a second or more here): keep them few.
 // `brokers` undefined → the test broker (inject('kafkaBrokers'), as tests/support/infra.ts does).
 import { spawn } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
 import { constants } from 'node:os';
+import { join } from 'node:path';
 import {
   ensureKafkaToolsJars,
   KAFKA_TOOLS,
@@ -29,6 +31,8 @@ export interface KafkaToolOptions {
   timeoutMs?: number;
   /** Single loggers' levels (slf4j-simple), e.g. `{ 'org.apache.kafka.clients.consumer': 'info' }`. */
   logLevels?: Record<string, string>;
+  /** A client properties file (security.protocol, SASL, TLS) for a secured listener: `--command-config`. */
+  commandConfig?: string;
 }
 
 /** Runs one tool against `brokers` (`--bootstrap-server` is added) and collects its output. Never throws on exit codes. */
@@ -42,7 +46,12 @@ async function runKafkaTool(
   const javaArgs = kafkaToolJavaArgs(
     jars,
     KAFKA_TOOLS[tool],
-    ['--bootstrap-server', brokersOr(brokers), ...args],
+    [
+      '--bootstrap-server',
+      brokersOr(brokers),
+      ...(options.commandConfig ? ['--command-config', options.commandConfig] : []),
+      ...args,
+    ],
     kafkaToolJvmOptions(options.logLevels),
   );
   const child = spawn('java', javaArgs, { stdio: ['pipe', 'pipe', 'pipe'] });
@@ -77,11 +86,83 @@ function succeeded(tool: KafkaToolName, args: readonly string[], run: KafkaToolR
   return run;
 }
 
+/**
+ * A folder of `kafka-<tool>.sh` scripts, as a Kafka distribution's `bin/` has them, that run the tools on the
+ * project's jars: for scripts written for the `apache/kafka` image (the deployment's topics script).
+ */
+export async function kafkaBinDir(dir: string): Promise<string> {
+  const jars = await ensureKafkaToolsJars();
+  for (const [name, mainClass] of Object.entries(KAFKA_TOOLS)) {
+    const args = kafkaToolJavaArgs(jars, mainClass, []).map((a) => `'${a}'`);
+    await writeFile(join(dir, `kafka-${name}.sh`), `#!/bin/sh\nexec java ${args.join(' ')} "$@"\n`, { mode: 0o755 });
+  }
+  return dir;
+}
+
+/** Any tool, e.g. `kafka-configs` to create SCRAM users; throws with its output unless it exits 0. */
+export async function runKafkaToolOrThrow(
+  brokers: string | undefined,
+  tool: KafkaToolName,
+  args: readonly string[],
+  options: KafkaToolOptions = {},
+): Promise<string> {
+  return succeeded(tool, args, await runKafkaTool(brokers, tool, args, options)).stdout;
+}
+
 async function consumerGroups(brokers: string | undefined, args: string[]): Promise<string> {
   const run = succeeded('consumer-groups', args, await runKafkaTool(brokers, 'consumer-groups', args));
   // It exits 0 on a failure it reports (`Error: … GroupIdNotFoundException: Group g not found.`).
   if (/^Error: /m.test(run.stdout)) throw new Error(`kafka-consumer-groups ${args.join(' ')} failed:\n${tail(run)}`);
   return run.stdout;
+}
+
+// --- kafka-topics --describe ----------------------------------------------------------------------------------------
+
+export interface TopicDescription {
+  topic: string;
+  partitionCount: number;
+  replicationFactor: number;
+  configs: Record<string, string>;
+  partitions: { partition: number; leader: number | null; replicas: number[]; isr: number[]; offline: number[] }[];
+}
+
+const ids = (cell: string | undefined) => (cell ?? '').split(',').filter(Boolean).map(Number);
+
+/** Parses `kafka-topics --describe` for one topic: its header line and one line per partition. */
+export function parseTopicDescription(output: string): TopicDescription {
+  const header = /Topic: (\S+)\s+TopicId: \S+\s+PartitionCount: (\d+)\s+ReplicationFactor: (\d+)\s+Configs: ?(.*)/.exec(
+    output,
+  );
+  if (!header) throw new Error(`no topic description in:\n${output}`);
+  const configs = Object.fromEntries(
+    (header[4] ?? '')
+      .split(',')
+      .filter((c) => c.includes('='))
+      .map((c) => [c.slice(0, c.indexOf('=')).trim(), c.slice(c.indexOf('=') + 1).trim()]),
+  );
+  const partitions = [
+    ...output.matchAll(
+      /Partition: (\d+)\s+Leader: (\S+)\s+Replicas: ([\d,]*)\s+Isr: ([\d,]*)(?:.*?Offline: ([\d,]*))?/g,
+    ),
+  ].map((m) => ({
+    partition: Number(m[1]),
+    leader: /^\d+$/.test(m[2] ?? '') ? Number(m[2]) : null,
+    replicas: ids(m[3]),
+    isr: ids(m[4]),
+    offline: ids(m[5]),
+  }));
+  return {
+    topic: header[1] ?? '',
+    partitionCount: Number(header[2]),
+    replicationFactor: Number(header[3]),
+    configs,
+    partitions,
+  };
+}
+
+/** `kafka-topics --describe --topic <topic>`: factor, configs, and each partition's leader, replicas and ISR. */
+export async function describeTopic(brokers: string | undefined, topic: string): Promise<TopicDescription> {
+  return parseTopicDescription(await runKafkaToolOrThrow(brokers, 'topics', ['--describe', '--topic', topic]));
 }
 
 // --- kafka-consumer-groups --describe ------------------------------------------------------------------------------
@@ -342,6 +423,8 @@ export interface ConsumeOptions {
   /** Default true: from the earliest offset unless the group has committed ones. */
   fromBeginning?: boolean;
   consumerProperties?: Record<string, string>;
+  /** A client properties file for a secured listener (see KafkaToolOptions). */
+  commandConfig?: string;
 }
 
 /** Reads up to `maxMessages` records with the console consumer (fewer if none came for `timeoutMs`). */
@@ -360,7 +443,10 @@ export async function consumeWithConsoleConsumer(
   const run = succeeded(
     'console-consumer',
     args,
-    await runKafkaTool(brokers, 'console-consumer', args, { timeoutMs: timeoutMs + 60_000 }),
+    await runKafkaTool(brokers, 'console-consumer', args, {
+      timeoutMs: timeoutMs + 60_000,
+      commandConfig: options.commandConfig,
+    }),
   );
   return run.stdout
     .split(RECORD)

@@ -4,42 +4,66 @@ import { type RunningKafka, startKafka } from '@metalmart/dev/kafka';
 import { readStackSettings } from '@metalmart/dev/settings';
 import { freePort } from './processes.ts';
 
+/** Ports for `nodes` nodes whose broker and controller ports follow the first node's by 2 (dev/src/kafka.ts). */
+async function clusterPorts(nodes: number): Promise<{ port: number; controllerPort: number }> {
+  for (;;) {
+    const port = await freePort();
+    const wanted = Array.from({ length: 2 * nodes }, (_, i) => port + i);
+    const free = await Promise.all(
+      wanted.map((p) =>
+        freePort(p).then(
+          (got) => got === p,
+          () => false,
+        ),
+      ),
+    );
+    if (free.every(Boolean)) return { port, controllerPort: port + 1 };
+  }
+}
+
 /**
- * A real Kafka broker of one test's own (own ports, own data, the project's jars), for tests that stop,
- * freeze or kill Kafka without disturbing the shared broker the other tests use.
+ * A real Kafka of one test's own (own ports, own data, the project's jars): one broker, or a cluster of
+ * `nodes`, for tests that stop, freeze or kill Kafka without disturbing the shared broker the other tests use.
  */
-export async function startPrivateKafka() {
+export async function startPrivateKafka(opts: { nodes?: number; overrides?: Record<string, string> } = {}) {
   const projectData = readStackSettings().dataDir;
   const dataDir = await mkdtemp(join(projectData, 'test-kafka-'));
-  const ports = { port: await freePort(), controllerPort: await freePort() };
-  const launch = () => startKafka({ dataDir, ...ports, log: () => {}, jarsDataDir: projectData });
-  let broker: RunningKafka | undefined = await launch();
-  const signal = (name: NodeJS.Signals) => {
-    if (!broker?.pid) throw new Error('the private broker is not running');
-    process.kill(broker.pid, name);
+  const ports = await clusterPorts(opts.nodes ?? 1);
+  const kafka: RunningKafka = await startKafka({
+    dataDir,
+    ...ports,
+    nodes: opts.nodes,
+    overrides: opts.overrides,
+    log: () => {},
+    jarsDataDir: projectData,
+  });
+  const node = (id = 1) => {
+    const found = kafka.nodes.find((n) => n.id === id);
+    if (!found) throw new Error(`no Kafka node ${id}`);
+    return found;
+  };
+  const signal = (name: NodeJS.Signals, id?: number) => {
+    if (!node(id).running) throw new Error(`Kafka node ${id ?? 1} is not running`);
+    node(id).signal(name);
   };
   return {
-    brokers: `127.0.0.1:${ports.port}`,
-    async stop() {
-      await broker?.stop();
-      broker = undefined;
-    },
-    async restart() {
-      broker = await launch();
-    },
+    brokers: kafka.brokers,
+    nodes: kafka.nodes,
+    /** Stops (a controlled shutdown) node `id`, by default the only or first one. */
+    stop: (id?: number) => node(id).stop(),
+    /** Starts node `id` again on its own data. */
+    restart: (id?: number) => node(id).start(),
     /** SIGSTOP: the broker freezes — connections stay open, nothing answers (a GC pause, a stalled VM). */
-    pause: () => signal('SIGSTOP'),
-    resume: () => signal('SIGCONT'),
+    pause: (id?: number) => signal('SIGSTOP', id),
+    resume: (id?: number) => signal('SIGCONT', id),
     /** SIGKILL: no controlled shutdown; `restart()` brings it back on the same data. */
-    async kill9() {
-      const victim = broker;
-      signal('SIGKILL');
-      broker = undefined;
-      await victim?.stop(); // resolves once the process has exited
+    async kill9(id?: number) {
+      signal('SIGKILL', id);
+      await node(id).stop(); // resolves once the process has exited
     },
     async destroy() {
-      if (broker?.pid) process.kill(broker.pid, 'SIGCONT');
-      await broker?.stop();
+      for (const n of kafka.nodes) n.signal('SIGCONT');
+      await kafka.stop();
       await rm(dataDir, { recursive: true, force: true });
     },
   };

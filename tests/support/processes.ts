@@ -95,6 +95,8 @@ export async function startProcessor(env: {
   concurrency?: number;
   /** Any other variable of the processor (e.g. PROCESSOR_MAX_ATTEMPTS). */
   env?: Record<string, string>;
+  /** Default true: wait until it joined its group (false: a test of a processor that cannot). */
+  ready?: boolean;
 }): Promise<ServiceProcess> {
   const processor = await startService(
     'services/order-processor/src/main.ts',
@@ -113,14 +115,19 @@ export async function startProcessor(env: {
     },
     /health endpoints on (http:\/\/127\.0\.0\.1:\d+)/,
   );
+  if (env.ready === false) return processor;
   await waitUntil(`${env.instance} joined its group`, async () => (await fetch(`${processor.url}/readyz`)).ok, 60_000);
   return processor;
 }
 
 /** A port nothing listens on right now (for a service that must come back on the same address). */
-export async function freePort(): Promise<number> {
+/** A port nothing listens on (`wanted`, or any); rejects when `wanted` is taken. */
+export async function freePort(wanted = 0): Promise<number> {
   const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(wanted, '127.0.0.1', resolve);
+  });
   const { port } = server.address() as AddressInfo;
   await new Promise((resolve) => server.close(resolve));
   return port;

@@ -28,21 +28,30 @@ export const SERVICES = {
   },
 } as const;
 
+const ENV_READS = [
+  /\benv\.([A-Z][A-Z0-9_]*)\b/g,
+  /\benv\[\s*['"]([A-Z][A-Z0-9_]*)['"]\s*\]/g,
+  /\(\s*env\s*,\s*['"]([A-Z][A-Z0-9_]*)['"]/g,
+];
+
+function namesIn(source: string, names: Set<string>): void {
+  for (const pattern of ENV_READS) {
+    for (const match of source.matchAll(pattern)) names.add(match[1] as string);
+  }
+}
+
 /**
  * The environment variable names a service's code reads (`env.NAME`, `env['NAME']`, `process.env.NAME`,
- * `int(env, 'NAME', …)`), from its sources.
+ * `int(env, 'NAME', …)`), from its sources — and, when it calls `kafkaConnectionFromEnv`, the Kafka connection's
+ * (KAFKA_BROKERS, TLS, SASL), which that contracts function reads for both services.
  */
 export function envNamesReadBy(serviceDir: string): Set<string> {
   const names = new Set<string>();
-  const patterns = [
-    /\benv\.([A-Z][A-Z0-9_]*)\b/g,
-    /\benv\[\s*['"]([A-Z][A-Z0-9_]*)['"]\s*\]/g,
-    /\(\s*env\s*,\s*['"]([A-Z][A-Z0-9_]*)['"]/g,
-  ];
   for (const file of listFiles(repoPath(serviceDir, 'src'), (name) => name.endsWith('.ts'))) {
     const source = readFileSync(file, 'utf8');
-    for (const pattern of patterns) {
-      for (const match of source.matchAll(pattern)) names.add(match[1] as string);
+    namesIn(source, names);
+    if (source.includes('kafkaConnectionFromEnv(')) {
+      namesIn(readFileSync(repoPath('packages/contracts/src/kafka-connection.ts'), 'utf8'), names);
     }
   }
   return names;

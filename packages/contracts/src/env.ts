@@ -22,15 +22,6 @@ export function boolFromEnv(env: Env, name: string, fallback: boolean): boolean 
   throw new ConfigError(`${name} must be true or false (1/0, on/off), got "${env[name]}"`);
 }
 
-export function brokersFromEnv(env: Env, name: string, fallback = '127.0.0.1:9092'): string[] {
-  const raw = env[name] || fallback;
-  const list = raw.split(',').map((b) => b.trim());
-  if (list.some((b) => !/^[^\s:]+:\d{1,5}$/.test(b))) {
-    throw new ConfigError(`${name} must be host:port[,host:port…], got "${raw}"`);
-  }
-  return list;
-}
-
 /** The internal API's shared secret. Deliberately no default: one that worked locally would work in a cluster. */
 export function serviceTokenFromEnv(env: Env, name: string, role: string): string {
   const token = env[name] ?? '';

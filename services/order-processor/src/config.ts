@@ -1,6 +1,5 @@
 import { hostname } from 'node:os';
 import {
-  brokersFromEnv,
   ConfigError,
   deadLetterTopicOf,
   type Env,
@@ -9,9 +8,11 @@ import {
   ORDER_PROCESSOR_GROUP,
   serviceTokenFromEnv,
 } from '@metalmart/contracts';
+import { type KafkaConnection, kafkaConnectionFromEnv } from '@metalmart/contracts/kafka-connection';
 
 export interface ProcessorConfig {
-  kafkaBrokers: string[];
+  /** KAFKA_BROKERS and, for a secured cluster, TLS and SASL. */
+  kafka: KafkaConnection;
   /** From KAFKA_TOPIC / KAFKA_GROUP_ID exactly: mirrord's queue splitting swaps these at run time. */
   topic: string;
   groupId: string;
@@ -25,6 +26,7 @@ export interface ProcessorConfig {
   instance: string;
   shutdownGraceMs: number;
   sessionTimeoutMs: number;
+  metadataMaxAgeMs: number;
   maxAttempts: number;
 }
 
@@ -37,7 +39,7 @@ export function readConfig(env: Env = process.env): ProcessorConfig {
   const topic = env.KAFKA_TOPIC || ORDER_CREATED_TOPIC;
   const stageDelayMs = int(env, 'STAGE_DELAY_MS', 2000, 0, 600_000);
   return {
-    kafkaBrokers: brokersFromEnv(env, 'KAFKA_BROKERS'),
+    kafka: kafkaConnectionFromEnv(env),
     topic,
     groupId: env.KAFKA_GROUP_ID || ORDER_PROCESSOR_GROUP,
     deadLetterTopic: env.KAFKA_DLQ_TOPIC || deadLetterTopicOf(topic),
@@ -51,6 +53,8 @@ export function readConfig(env: Env = process.env): ProcessorConfig {
     // Long enough for a whole workflow (three stages and their calls) to finish after SIGTERM.
     shutdownGraceMs: int(env, 'SHUTDOWN_GRACE_MS', 3 * stageDelayMs + 5000, 0, 3_600_000),
     sessionTimeoutMs: int(env, 'KAFKA_SESSION_TIMEOUT_MS', 10_000, 6000, 300_000),
+    // Java's default is 5 minutes; partitions added at run time should be consumed within seconds.
+    metadataMaxAgeMs: int(env, 'KAFKA_METADATA_MAX_AGE_MS', 5000, 500, 3_600_000),
     maxAttempts: int(env, 'PROCESSOR_MAX_ATTEMPTS', 10, 1, 1000),
   };
 }

@@ -1,4 +1,5 @@
 import { HEADERS } from '@metalmart/contracts';
+import { clientOptions, type KafkaConnection } from '@metalmart/contracts/kafka-connection';
 import { RECORD_SERIALIZERS } from '@metalmart/contracts/kafka-serde';
 import { ProduceAcks, Producer } from '@platformatic/kafka';
 
@@ -17,13 +18,13 @@ export interface DeadLetterPublisher {
 
 /** Sends poison messages, unchanged plus why and where from, to the dead-letter topic. */
 export function createKafkaDeadLetterPublisher(
-  brokers: string[],
+  kafka: KafkaConnection,
   topic: string,
   clientId: string,
 ): DeadLetterPublisher {
   const producer = new Producer({
     clientId,
-    bootstrapBrokers: brokers,
+    ...clientOptions(kafka),
     idempotent: true,
     acks: ProduceAcks.ALL,
     serializers: RECORD_SERIALIZERS,

@@ -1,3 +1,4 @@
+import { clientOptions, type KafkaConnection } from '@metalmart/contracts/kafka-connection';
 import { RECORD_DESERIALIZERS } from '@metalmart/contracts/kafka-serde';
 import { Consumer, type Message } from '@platformatic/kafka';
 import { GROUP_PROTOCOLS, subscriptionAwareAssigner } from './assignor.ts';
@@ -38,25 +39,72 @@ export interface GroupMember {
 }
 
 export interface KafkaMemberOptions {
-  brokers: string[];
+  kafka: KafkaConnection;
   groupId: string;
   clientId: string;
   sessionTimeoutMs: number;
+  /** How often the group's leader looks for partitions added to a subscribed topic (Java: metadata.max.age.ms). */
+  metadataMaxAgeMs: number;
+  /** Told when the leader rejoins because a topic's partition count changed. */
+  onPartitionsChanged?: (change: { topic: string; from: number; to: number }) => void;
 }
 
-/** The group member on @platformatic/kafka, with the subscription-aware assigner of `assignor.ts`. */
+/**
+ * The group member on @platformatic/kafka, with the subscription-aware assigner of `assignor.ts` and a watch
+ * for partitions added at run time: Kafka's Java consumer rejoins when its periodic metadata refresh shows a
+ * subscribed topic's partition count changed; @platformatic/kafka 2.12.1 never does, so new partitions stayed
+ * unowned until some member happened to rejoin. Here the group's leader (the member that computed the
+ * assignment, so it knows the counts it used) asks Kafka every `metadataMaxAgeMs` and rejoins when a count
+ * differs — a leader's JoinGroup makes the coordinator rebalance the whole group (followers' would not).
+ */
 export function createKafkaGroupMember(opts: KafkaMemberOptions): GroupMember {
+  /** Partition counts the last assignment this member computed (as leader) was based on. */
+  let assignedCounts = new Map<string, number>();
+  let leader = false;
   const consumer = new Consumer<string, Buffer, string, string>({
     clientId: opts.clientId,
     groupId: opts.groupId,
-    bootstrapBrokers: opts.brokers,
+    ...clientOptions(opts.kafka),
     deserializers: RECORD_DESERIALIZERS,
     sessionTimeout: opts.sessionTimeoutMs,
     heartbeatInterval: 1000,
     rebalanceTimeout: 30_000,
     protocols: GROUP_PROTOCOLS,
-    partitionAssigner: subscriptionAwareAssigner,
+    metadataMaxAge: opts.metadataMaxAgeMs,
+    partitionAssigner: (leaderId, members, leaderTopics, metadata) => {
+      assignedCounts = new Map([...metadata.topics].map(([topic, t]) => [topic, t.partitionsCount]));
+      return subscriptionAwareAssigner(leaderId, members, leaderTopics, metadata);
+    },
   });
+  consumer.on('consumer:group:join', (event: { isLeader?: boolean }) => {
+    leader = event.isLeader === true;
+    // The assignment may name partitions added since this member last read the topic's metadata, and the stream's
+    // next fetch looks them up in that cached copy: @platformatic/kafka 2.12.1 then throws in a callback and the
+    // process dies (seen in tests/kafka-cluster.int.test.ts). Registered before the stream's own listener, this
+    // makes that fetch read fresh metadata.
+    consumer.clearMetadata();
+  });
+  const watch = setInterval(() => void rejoinIfPartitionsChanged(), opts.metadataMaxAgeMs);
+  watch.unref();
+  let checking = false;
+  async function rejoinIfPartitionsChanged() {
+    if (!leader || checking || consumer.memberId === null || assignedCounts.size === 0) return;
+    checking = true;
+    try {
+      const metadata = await consumer.metadata({ topics: [...assignedCounts.keys()], forceUpdate: true });
+      for (const [topic, from] of assignedCounts) {
+        const to = metadata.topics.get(topic)?.partitionsCount ?? from;
+        if (to === from) continue;
+        opts.onPartitionsChanged?.({ topic, from, to });
+        await consumer.joinGroup({});
+        return;
+      }
+    } catch {
+      // A broker away: the next round asks again (the group's own heartbeats report the outage).
+    } finally {
+      checking = false;
+    }
+  }
   const assignment = (): Assignment => ({
     generation: consumer.generationId,
     partitions: (consumer.assignments ?? []).flatMap((a) =>
@@ -112,6 +160,9 @@ export function createKafkaGroupMember(opts: KafkaMemberOptions): GroupMember {
         return { topic, partition, lag: Number(end - (at < 0n ? 0n : at)) };
       });
     },
-    close: () => consumer.close(true),
+    close: () => {
+      clearInterval(watch);
+      return consumer.close(true);
+    },
   };
 }

@@ -1,3 +1,4 @@
+import { reportConnectionSettingProblems } from '@metalmart/contracts/kafka-connection';
 import type { ProcessorConfig } from './config.ts';
 import { type Logger, OrderConsumer } from './consumer.ts';
 import { createKafkaDeadLetterPublisher } from './dead-letter.ts';
@@ -12,17 +13,20 @@ import { createOrderWorkflow } from './workflow.ts';
  * producer → Order Service client → workflow → consumer loop → health server. main.ts and tests use it.
  */
 export async function createProcessor(config: ProcessorConfig, log: Logger & { debug(msg: string): void }) {
+  const stopReporting = reportConnectionSettingProblems((problem) => log.error(problem));
   const member = createKafkaGroupMember({
-    brokers: config.kafkaBrokers,
+    kafka: config.kafka,
     groupId: config.groupId,
     clientId: `order-processor-${config.instance}`,
     sessionTimeoutMs: config.sessionTimeoutMs,
+    metadataMaxAgeMs: config.metadataMaxAgeMs,
+    onPartitionsChanged: (change) => log.info(change, 'partition count changed: rejoining so the group owns them all'),
   });
   member.onAssignment(({ generation, partitions }) =>
     log.info({ generation, partitions: partitions.map((p) => `${p.topic}-${p.partition}`) }, 'joined consumer group'),
   );
   const deadLetters = createKafkaDeadLetterPublisher(
-    config.kafkaBrokers,
+    config.kafka,
     config.deadLetterTopic,
     `order-processor-dlq-${config.instance}`,
   );
@@ -79,6 +83,7 @@ export async function createProcessor(config: ProcessorConfig, log: Logger & { d
       await member.close();
       await orderService.close();
       await deadLetters.close();
+      stopReporting();
       await health.close();
     },
   };

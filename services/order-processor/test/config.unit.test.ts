@@ -7,7 +7,7 @@ describe('processor config', () => {
   it('has defaults that match the local stack and the seed names', () => {
     const config = readConfig(token);
     expect(config).toMatchObject({
-      kafkaBrokers: ['127.0.0.1:9092'],
+      kafka: { bootstrapBrokers: ['127.0.0.1:9092'], securityProtocol: 'PLAINTEXT' },
       topic: 'order.created',
       groupId: 'order-processor',
       deadLetterTopic: 'order.created.dlq',

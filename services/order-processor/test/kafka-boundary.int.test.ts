@@ -3,11 +3,13 @@
 // field, an extra one) published to the topic are all dead-lettered with a reason, while the valid orders
 // placed around them ship. Seeded, so a failure names the case that can be replayed.
 import { deadLetterTopicOf, HEADERS, INT32_MAX, type OrderCreatedEvent } from '@metalmart/contracts';
+import { clientOptions } from '@metalmart/contracts/kafka-connection';
 import { histories, statusCounts } from '@metalmart/test-support/fleet';
 import {
   createTestDatabase,
   createTestTopic,
   kafkaBrokers,
+  kafkaConnection,
   readTopic,
   uniqueName,
 } from '@metalmart/test-support/infra';
@@ -152,7 +154,7 @@ it(`dead-letters ${CASES} random and near-valid records with a reason while the 
   const random = generator(SEED);
   const cases = new Map<string, string>();
   const valid: string[] = [];
-  const producer = new Producer({ clientId: uniqueName('boundary-producer'), bootstrapBrokers: [kafkaBrokers()] });
+  const producer = new Producer({ clientId: uniqueName('boundary-producer'), ...clientOptions(kafkaConnection()) });
   try {
     for (let i = 0; i < CASES; i++) {
       if (i % 10 === 0) valid.push((await placeOrder(orderService.url)).id);

@@ -1,8 +1,7 @@
 // Kafka goes away under a running processor: it must wait and re-subscribe, not exit, and ship what comes
 // after. A broker of this test's own, so stopping it disturbs no other test.
 
-import { ensureTopics } from '@metalmart/dev/topics';
-import { createTestDatabase, uniqueName } from '@metalmart/test-support/infra';
+import { createTestDatabase, createTopicOn, uniqueName } from '@metalmart/test-support/infra';
 import { getOrder, placeOrder } from '@metalmart/test-support/orders';
 import { startPrivateKafka } from '@metalmart/test-support/private-kafka';
 import { type ServiceProcess, startOrderService, startProcessor, waitUntil } from '@metalmart/test-support/processes';
@@ -22,7 +21,7 @@ afterAll(async () => {
 describe('order processor during a Kafka outage', () => {
   it('keeps running, re-subscribes when Kafka is back, and ships the orders placed meanwhile', async () => {
     const topic = uniqueName('outage-kafka');
-    await ensureTopics(kafka.brokers, topic, 3);
+    await createTopicOn(kafka.brokers, topic, 3);
     const databaseUrl = await createTestDatabase();
     const orderService = await startOrderService({ databaseUrl, kafkaBrokers: kafka.brokers, topic });
     running.push(orderService);

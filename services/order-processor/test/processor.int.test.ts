@@ -1,12 +1,14 @@
 // The Order Processor as real child processes on the real Kafka broker, against a real Order Service and
 // PostgreSQL: queueing while stopped, kill -9, scaling out, poison messages, and an Order Service outage.
 import { deadLetterTopicOf, HEADERS } from '@metalmart/contracts';
+import { clientOptions } from '@metalmart/contracts/kafka-connection';
 import { histories, instancesThatShipped, placeOrders, statusCounts } from '@metalmart/test-support/fleet';
 import {
   consumerLag,
   createTestDatabase,
   createTestTopic,
   kafkaBrokers,
+  kafkaConnection,
   readTopic,
   uniqueName,
 } from '@metalmart/test-support/infra';
@@ -158,7 +160,7 @@ describe('order processor', () => {
     const unknownOrder = orderCreatedEvent();
     const producer = new Producer({
       clientId: uniqueName('poisoner'),
-      bootstrapBrokers: [kafkaBrokers()],
+      ...clientOptions(kafkaConnection()),
       serializers: stringSerializers,
     });
     await producer.send({

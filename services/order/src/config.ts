@@ -1,6 +1,5 @@
 import {
   boolFromEnv as bool,
-  brokersFromEnv,
   ConfigError,
   type Env,
   intFromEnv as int,
@@ -8,13 +7,15 @@ import {
   ORDER_PROCESSOR_GROUP,
   serviceTokenFromEnv,
 } from '@metalmart/contracts';
+import { type KafkaConnection, kafkaConnectionFromEnv } from '@metalmart/contracts/kafka-connection';
 
 export interface OrderServiceConfig {
   port: number;
   host: string;
   databaseUrl: string;
   databasePoolSize: number;
-  kafkaBrokers: string[];
+  /** KAFKA_BROKERS and, for a secured cluster, TLS and SASL. */
+  kafka: KafkaConnection;
   kafkaTopic: string;
   serviceToken: string;
   /** How long POST /api/orders waits for its event to reach Kafka before answering anyway (it is in the outbox). */
@@ -45,7 +46,7 @@ export function readConfig(env: Env = process.env): OrderServiceConfig {
     host: env.HOST || '127.0.0.1',
     databaseUrl,
     databasePoolSize: int(env, 'DATABASE_POOL_SIZE', 20, 1, 500),
-    kafkaBrokers: brokersFromEnv(env, 'KAFKA_BROKERS'),
+    kafka: kafkaConnectionFromEnv(env),
     kafkaTopic: env.KAFKA_TOPIC || ORDER_CREATED_TOPIC,
     serviceToken,
     publishWaitMs: int(env, 'PUBLISH_WAIT_MS', 1000, 0, 60_000),

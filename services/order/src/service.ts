@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { reportConnectionSettingProblems } from '@metalmart/contracts/kafka-connection';
 import type { FastifyBaseLogger } from 'fastify';
 import { buildApp } from './app.ts';
 import type { OrderServiceConfig } from './config.ts';
@@ -39,7 +40,8 @@ export async function createOrderService(config: OrderServiceConfig, log: Fastif
     log.warn(`PostgreSQL connection lost (${error.message}); the pool reconnects on the next query`),
   );
   await migrateWhenReachable(config.databaseUrl, log);
-  const producer = createKafkaEventProducer(config.kafkaBrokers);
+  const stopReporting = reportConnectionSettingProblems((problem) => log.error(problem));
+  const producer = createKafkaEventProducer(config.kafka);
   const metrics = createOrderServiceMetrics({ backlog: () => outboxBacklog(pool) });
   const relay = new OutboxRelay({
     pool,
@@ -50,9 +52,9 @@ export async function createOrderService(config: OrderServiceConfig, log: Fastif
     observer: metrics,
   });
   const store = withCatalogCache(createPostgresOrderStore(pool), 30_000);
-  const { kafkaBrokers: brokers, kafkaTopic: topic } = config;
-  const queue = config.opsApi ? createKafkaQueue({ brokers, topic, groupId: config.processorGroupId }) : undefined;
-  const monitor = queue && createOpsMonitor({ queue, pool, brokers, topic, groupId: config.processorGroupId });
+  const { kafka, kafkaTopic: topic } = config;
+  const queue = config.opsApi ? createKafkaQueue({ kafka, topic, groupId: config.processorGroupId }) : undefined;
+  const monitor = queue && createOpsMonitor({ queue, pool, kafka, topic, groupId: config.processorGroupId });
   const app = await buildApp({
     store,
     topic: config.kafkaTopic,
@@ -65,8 +67,8 @@ export async function createOrderService(config: OrderServiceConfig, log: Fastif
     ...(monitor && {
       ops: {
         monitor,
-        findDeadLetter: (offset: bigint) => findDeadLetter(brokers, topic, offset),
-        replayDeadLetter: (letter) => replayDeadLetter(brokers, letter),
+        findDeadLetter: (offset: bigint) => findDeadLetter(kafka, topic, offset),
+        replayDeadLetter: (letter) => replayDeadLetter(kafka, letter),
       },
     }),
     relay,
@@ -96,6 +98,7 @@ export async function createOrderService(config: OrderServiceConfig, log: Fastif
       await relay.stop();
       await pruner.stop();
       await producer.close();
+      stopReporting();
       await pool.end();
     },
   };

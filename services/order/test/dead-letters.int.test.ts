@@ -1,13 +1,14 @@
 // The dead-letter reader of the ops page, `npm run dlq` and Replay, on the real broker: it lists what the topic
 // holds now — after retention removed the oldest records too — and finds one record by reading at its offset.
 import { deadLetterTopicOf } from '@metalmart/contracts';
-import { createTestTopic, kafkaBrokers, sendRecords } from '@metalmart/test-support/infra';
+import { clientOptions } from '@metalmart/contracts/kafka-connection';
+import { createTestTopic, kafkaConnection, sendRecords } from '@metalmart/test-support/infra';
 import { Admin } from '@platformatic/kafka';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { findDeadLetter, listDeadLetters } from '../src/ops/dead-letters.ts';
 
 let topic: string;
-const brokers = () => [kafkaBrokers()];
+const brokers = () => kafkaConnection();
 const values = (letters: { value: Buffer | undefined }[]) => letters.map((l) => l.value?.toString());
 
 beforeAll(async () => {
@@ -32,7 +33,7 @@ describe('the dead-letter reader', () => {
   });
 
   it('lists and finds what is left after the oldest records were deleted (retention)', async () => {
-    const admin = new Admin({ clientId: 'dead-letters-test', bootstrapBrokers: brokers() });
+    const admin = new Admin({ clientId: 'dead-letters-test', ...clientOptions(brokers()) });
     try {
       await admin.deleteRecords({
         topics: [{ name: deadLetterTopicOf(topic), partitions: [{ partition: 0, offset: 2n }] }],

@@ -2,8 +2,7 @@
 // each event is published exactly once. Uses a broker of its own (real Kafka, own ports and data) so
 // stopping it does not disturb the other tests.
 
-import { ensureTopics } from '@metalmart/dev/topics';
-import { createTestDatabase, pool, readTopic, uniqueName } from '@metalmart/test-support/infra';
+import { createTestDatabase, createTopicOn, pool, readTopic, uniqueName } from '@metalmart/test-support/infra';
 import { buildOrderService } from '@metalmart/test-support/order-service';
 import { orderRequest } from '@metalmart/test-support/orders';
 import { startPrivateKafka } from '@metalmart/test-support/private-kafka';
@@ -19,7 +18,7 @@ afterAll(() => kafka?.destroy());
 describe('transactional outbox', () => {
   it('accepts orders while Kafka is down and publishes each event exactly once when it is back', async () => {
     const topic = uniqueName('outbox');
-    await ensureTopics(kafka.brokers, topic, 3);
+    await createTopicOn(kafka.brokers, topic, 3);
     const databaseUrl = await createTestDatabase();
     const service = await buildOrderService(databaseUrl, topic, kafka.brokers);
     const db = pool(databaseUrl);

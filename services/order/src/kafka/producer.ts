@@ -1,3 +1,4 @@
+import { clientOptions, type KafkaConnection } from '@metalmart/contracts/kafka-connection';
 import { contextFromHeaders, MESSAGING, withTraceContext } from '@metalmart/contracts/tracing';
 import { ROOT_CONTEXT, type Span, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { ProduceAcks, Producer, stringSerializers } from '@platformatic/kafka';
@@ -44,10 +45,10 @@ function startSendSpan(message: OutboxMessage): { span: Span; headers: Record<st
  * tests/broker-faults.int.test.ts). The relay sends the rows again, so every event reaches the topic at
  * least once; a resend of one that had been written is a duplicate, which consumers absorb and the relay counts.
  */
-export function createKafkaEventProducer(brokers: string[], clientId = 'order-service'): EventProducer {
+export function createKafkaEventProducer(kafka: KafkaConnection, clientId = 'order-service'): EventProducer {
   const producer = new Producer({
     clientId,
-    bootstrapBrokers: brokers,
+    ...clientOptions(kafka),
     serializers: stringSerializers,
     idempotent: true,
     acks: ProduceAcks.ALL,

@@ -2,6 +2,7 @@
 // came from (once its cause is fixed — the processor is idempotent, so a replay of a handled order changes nothing).
 import { randomBytes } from 'node:crypto';
 import { deadLetterTopicOf, HEADERS } from '@metalmart/contracts';
+import { clientOptions, type KafkaConnection } from '@metalmart/contracts/kafka-connection';
 import { RECORD_DESERIALIZERS, RECORD_SERIALIZERS } from '@metalmart/contracts/kafka-serde';
 import { Consumer, type Message, ProduceAcks, Producer } from '@platformatic/kafka';
 
@@ -22,11 +23,11 @@ type DlqConsumer = Consumer<string, Buffer, string, string>;
 type DlqMessage = Message<string, Buffer, string, string>;
 
 /** A throwaway reader of `<topic>.dlq`: it joins no group and commits nothing. */
-async function withReader<T>(brokers: string[], read: (consumer: DlqConsumer) => Promise<T>): Promise<T> {
+async function withReader<T>(kafka: KafkaConnection, read: (consumer: DlqConsumer) => Promise<T>): Promise<T> {
   const consumer: DlqConsumer = new Consumer({
     clientId: 'metalmart-dlq',
     groupId: `metalmart-dlq-${randomBytes(4).toString('hex')}`,
-    bootstrapBrokers: brokers,
+    ...clientOptions(kafka),
     deserializers: RECORD_DESERIALIZERS,
   });
   try {
@@ -98,9 +99,9 @@ async function readFrom(
 }
 
 /** Every record of `<topic>.dlq`, oldest first. */
-export async function listDeadLetters(brokers: string[], topic: string): Promise<DeadLetterRecord[]> {
+export async function listDeadLetters(kafka: KafkaConnection, topic: string): Promise<DeadLetterRecord[]> {
   const dlq = deadLetterTopicOf(topic);
-  return withReader(brokers, async (consumer) => {
+  return withReader(kafka, async (consumer) => {
     const partitions = await bounds(consumer, dlq);
     const ends = new Map(partitions.map((p) => [p.partition, p.end]));
     const from = partitions.map((p) => ({ partition: p.partition, offset: p.start }));
@@ -110,9 +111,9 @@ export async function listDeadLetters(brokers: string[], topic: string): Promise
 }
 
 /** The dead letter at `offset` of `<topic>.dlq` (one partition: the topic is made so), read at that offset alone. */
-export async function findDeadLetter(brokers: string[], topic: string, offset: bigint) {
+export async function findDeadLetter(kafka: KafkaConnection, topic: string, offset: bigint) {
   const dlq = deadLetterTopicOf(topic);
-  return withReader(brokers, async (consumer) => {
+  return withReader(kafka, async (consumer) => {
     const [partition] = await bounds(consumer, dlq);
     if (!partition || offset < partition.start || offset >= partition.end) return undefined;
     const ends = new Map([[partition.partition, partition.end]]);
@@ -122,12 +123,12 @@ export async function findDeadLetter(brokers: string[], topic: string, offset: b
 }
 
 /** Publishes the original record (key, value, headers without the dead-letter ones) to its source topic again. */
-export async function replayDeadLetter(brokers: string[], letter: DeadLetterRecord): Promise<void> {
+export async function replayDeadLetter(kafka: KafkaConnection, letter: DeadLetterRecord): Promise<void> {
   const headers = new Map([...letter.headers].filter(([name]) => !name.startsWith('dlq_')));
   headers.set('replayed_from_dlq_offset', letter.offset.toString());
   const producer = new Producer({
     clientId: 'metalmart-dlq-replay',
-    bootstrapBrokers: brokers,
+    ...clientOptions(kafka),
     idempotent: true,
     acks: ProduceAcks.ALL,
     serializers: RECORD_SERIALIZERS,

@@ -1,6 +1,7 @@
 // What Kafka's admin API says about the queue: end offsets of the topic, the group's committed offsets, and
 // its members with their assignments (the same three answers kafka-consumer-groups --describe combines).
 import { deadLetterTopicOf } from '@metalmart/contracts';
+import { clientOptions, type KafkaConnection } from '@metalmart/contracts/kafka-connection';
 import { Admin } from '@platformatic/kafka';
 
 export interface QueueMember {
@@ -27,10 +28,10 @@ export interface KafkaQueue {
   close(): Promise<void>;
 }
 
-export function createKafkaQueue(opts: { brokers: string[]; topic: string; groupId: string }): KafkaQueue {
+export function createKafkaQueue(opts: { kafka: KafkaConnection; topic: string; groupId: string }): KafkaQueue {
   const admin = new Admin({
     clientId: 'order-service-ops',
-    bootstrapBrokers: opts.brokers,
+    ...clientOptions(opts.kafka),
     // A page polling every second wants an answer or an error quickly, not the client's long retries.
     timeout: 3000,
     retries: 1,

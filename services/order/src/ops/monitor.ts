@@ -1,6 +1,7 @@
 // The live pipeline page's data: Kafka (via the admin API) and PostgreSQL sampled once a second while someone
 // watches, with the last minute kept for the rates, the lag in seconds and the rebalance timeline.
 import type { OpsDeadLetter, OpsRebalance, OpsSnapshot } from '@metalmart/contracts';
+import type { KafkaConnection } from '@metalmart/contracts/kafka-connection';
 import type pg from 'pg';
 import { outboxBacklog } from '../outbox/backlog.ts';
 import { listDeadLetters } from './dead-letters.ts';
@@ -33,7 +34,7 @@ export const instanceOf = (clientId: string) => clientId.replace(/^order-process
 export function createOpsMonitor(opts: {
   queue: KafkaQueue;
   pool: pg.Pool;
-  brokers: string[];
+  kafka: KafkaConnection;
   topic: string;
   groupId: string;
   sampleEveryMs?: number;
@@ -110,7 +111,7 @@ export function createOpsMonitor(opts: {
     async deadLetters(): Promise<OpsDeadLetter[]> {
       const key = (await opts.queue.deadLetterEnds()).join(',');
       if (letters?.key === key) return letters.list;
-      const list = (await listDeadLetters(opts.brokers, opts.topic)).map((l) => ({
+      const list = (await listDeadLetters(opts.kafka, opts.topic)).map((l) => ({
         id: l.offset.toString(),
         at: l.timestamp.toISOString(),
         reason: l.reason,

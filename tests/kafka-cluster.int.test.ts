@@ -1,0 +1,238 @@
+// The pipeline on a real three-node KRaft cluster (three JVMs, each broker and controller), as a user who outgrew
+// one machine runs it: a comma-separated KAFKA_BROKERS, topics at factor 3 / min ISR 2, the broker leading most
+// partitions killed -9 and left dead, two of three brokers down, and the topic grown 6 → 12 while orders flow.
+// What is on the cluster is read with Kafka's own tools (kafka-topics, kafka-consumer-groups, the console consumer).
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ensureTopics } from '@metalmart/dev/topics';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  histories,
+  placeOrders,
+  placeOrdersContinuously,
+  statusCounts,
+  unpublishedOutboxRows,
+} from './support/fleet.ts';
+import { createTestDatabase, createTopicOn, kafkaConnection, uniqueName } from './support/infra.ts';
+import {
+  consumeWithConsoleConsumer,
+  describeGroup,
+  describeTopic,
+  kafkaBinDir,
+  runKafkaToolOrThrow,
+} from './support/kafka-tools.ts';
+import { startPrivateKafka } from './support/private-kafka.ts';
+import { type ServiceProcess, startOrderService, startProcessor, waitUntil } from './support/processes.ts';
+
+let cluster: Awaited<ReturnType<typeof startPrivateKafka>>;
+let databaseUrl: string;
+let topic: string;
+let groupId: string;
+let orderService: ServiceProcess;
+const processors: ServiceProcess[] = [];
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const LIFECYCLE = ['pending', 'processing', 'confirmed', 'shipped'];
+
+beforeAll(async () => {
+  cluster = await startPrivateKafka({ nodes: 3 });
+  expect(cluster.brokers.split(',')).toHaveLength(3);
+  topic = uniqueName('cluster');
+  groupId = uniqueName('cluster-group');
+  await createTopicOn(cluster.brokers, topic, 6);
+  databaseUrl = await createTestDatabase();
+  // Every service gets the whole list, comma-separated, as a user's KAFKA_BROKERS would be.
+  orderService = await startOrderService({ databaseUrl, kafkaBrokers: cluster.brokers, topic });
+  for (const instance of ['cluster-a', 'cluster-b']) {
+    processors.push(
+      await startProcessor({
+        kafkaBrokers: cluster.brokers,
+        topic,
+        groupId,
+        orderServiceUrl: orderService.url,
+        instance,
+        stageDelayMs: 20,
+        env: { KAFKA_METADATA_MAX_AGE_MS: '2000' },
+      }),
+    );
+  }
+});
+afterAll(async () => {
+  await Promise.all([...processors.map((p) => p.stop()), orderService?.stop()]);
+  await cluster?.destroy();
+});
+
+/** Every accepted order shipped with an exact history, the outbox drained, and no service restarted. */
+async function expectAllShipped(ids: string[], timeoutMs = 120_000) {
+  await waitUntil(
+    `${ids.length} orders shipped`,
+    async () => (await statusCounts(databaseUrl, ids)).shipped === ids.length,
+    timeoutMs,
+    500,
+  );
+  expect(await unpublishedOutboxRows(databaseUrl)).toBe(0);
+  for (const statuses of (await histories(databaseUrl, ids)).values()) expect(statuses).toEqual(LIFECYCLE);
+  for (const service of [orderService, ...processors]) {
+    expect(service.child.exitCode, service.logs.slice(-30).join('\n')).toBeNull();
+  }
+}
+
+/** The broker that leads the most partitions of the topic, by kafka-topics --describe. */
+async function busiestLeader(brokers: string): Promise<number> {
+  const counts = new Map<number, number>();
+  for (const p of (await describeTopic(brokers, topic)).partitions) {
+    if (p.leader !== null) counts.set(p.leader, (counts.get(p.leader) ?? 0) + 1);
+  }
+  return [...counts].sort((a, b) => b[1] - a[1])[0]?.[0] as number;
+}
+
+const others = (dead: number[]) =>
+  cluster.nodes
+    .filter((n) => !dead.includes(n.id))
+    .map((n) => `127.0.0.1:${n.port}`)
+    .join(',');
+
+describe('the pipeline on a three-broker cluster', () => {
+  it('creates the topics at factor 3 with min ISR 2 and leaders on all three brokers (kafka-topics --describe)', async () => {
+    const described = await describeTopic(cluster.brokers, topic);
+    expect(described.replicationFactor).toBe(3);
+    expect(described.configs['min.insync.replicas']).toBe('2');
+    expect(described.partitions).toHaveLength(6);
+    for (const p of described.partitions) expect(p.isr.sort()).toEqual([1, 2, 3]);
+    expect(new Set(described.partitions.map((p) => p.leader))).toEqual(new Set([1, 2, 3]));
+    const dlq = await describeTopic(cluster.brokers, `${topic}.dlq`);
+    expect(dlq.replicationFactor).toBe(3);
+    expect(dlq.configs['min.insync.replicas']).toBe('2');
+  });
+
+  it('reports a topic less replicated than the cluster allows in one line, whose command fixes it', async () => {
+    const old = uniqueName('cluster-old');
+    const connection = kafkaConnection(cluster.brokers);
+    expect(await ensureTopics(connection, { topic: old, partitions: 2, replicationFactor: 1 })).toEqual([]);
+    const problems = await ensureTopics(connection, { topic: old, partitions: 2 });
+    expect(problems).toHaveLength(2); // the topic and its dead-letter topic, one line each
+    const [line] = problems;
+    expect(line).toMatch(
+      new RegExp(`^topic ${old} has replication factor 1, should be 3 \\(KAFKA_REPLICATION_FACTOR\\): `),
+    );
+    // The line's own command, run as written (npm run kafka is the reassign tool with the cluster filled in).
+    const plan = /echo '([^']+)' > reassign\.json/.exec(line ?? '')?.[1] as string;
+    const dir = await mkdtemp(join(tmpdir(), 'reassign-'));
+    await writeFile(join(dir, 'reassign.json'), plan);
+    await runKafkaToolOrThrow(cluster.brokers, 'reassign-partitions', [
+      '--reassignment-json-file',
+      join(dir, 'reassign.json'),
+      '--execute',
+    ]);
+    await waitUntil('the reassignment done', async () => {
+      const described = await describeTopic(cluster.brokers, old);
+      return described.partitions.every((p) => p.replicas.length === 3 && p.isr.length === 3);
+    });
+    await rm(dir, { recursive: true, force: true });
+    expect(
+      (await ensureTopics(connection, { topic: old, partitions: 2 })).filter((l) => l.includes(`${old} `)),
+    ).toEqual([expect.stringContaining(`topic ${old} has min.insync.replicas 1, should be 2`)]);
+  });
+
+  it("creates the topics with the deployment's script (Job and Compose) at factor 3 / min ISR 2", async () => {
+    const bin = await kafkaBinDir(await mkdtemp(join(tmpdir(), 'kafka-bin-')));
+    const name = uniqueName('job-topics');
+    const run = spawnSync('bash', ['deploy/k8s/base/kafka-topics.sh'], {
+      encoding: 'utf8',
+      env: {
+        ...process.env,
+        KAFKA_BIN: bin,
+        KAFKA_BROKERS: cluster.brokers,
+        KAFKA_TOPIC: name,
+        KAFKA_TOPIC_PARTITIONS: '6',
+        KAFKA_DLQ_TOPIC: `${name}.dlq`,
+      },
+    });
+    expect(run.status, `${run.stdout}\n${run.stderr}`).toBe(0);
+    for (const topic of [name, `${name}.dlq`]) {
+      const described = await describeTopic(cluster.brokers, topic);
+      expect(described.replicationFactor).toBe(3);
+      expect(described.configs['min.insync.replicas']).toBe('2');
+    }
+    await rm(bin, { recursive: true, force: true });
+  });
+
+  it('ships orders placed with a comma-separated KAFKA_BROKERS; the group has committed everything', async () => {
+    const ids = await placeOrders(orderService.url, 60);
+    await expectAllShipped(ids);
+    await waitUntil('the group committed every offset', async () => {
+      const rows = await describeGroup(cluster.brokers, groupId);
+      return rows.filter((r) => r.topic === topic).length === 6 && rows.every((r) => r.lag === 0);
+    });
+  });
+
+  it('loses nothing when the broker leading most partitions is killed -9 mid-traffic and left dead', async () => {
+    const victim = await busiestLeader(cluster.brokers);
+    const shoppers = placeOrdersContinuously(orderService.url);
+    await sleep(4000);
+    await cluster.kill9(victim);
+    await sleep(12_000);
+    const { accepted, failed } = await shoppers.stop();
+    expect(failed).toBe(0);
+    expect(accepted.length).toBeGreaterThan(100);
+    await expectAllShipped(accepted);
+    // The leaders moved to the two live brokers; the topic holds every order (the console consumer).
+    const survivors = others([victim]);
+    const described = await describeTopic(survivors, topic);
+    for (const p of described.partitions) expect([null, victim]).not.toContain(p.leader);
+    const onTopic = new Set(
+      (await consumeWithConsoleConsumer(survivors, { topic, maxMessages: 1_000_000, timeoutMs: 8000 })).map(
+        (r) => r.key,
+      ),
+    );
+    expect(accepted.filter((id) => !onTopic.has(id))).toEqual([]);
+    console.log(`broker ${victim} killed -9: ${accepted.length} accepted, all shipped`);
+    await cluster.restart(victim);
+  });
+
+  it('takes orders (201) with two brokers down and ships them all once one is back', async () => {
+    const [first, second] = [1, 2];
+    await cluster.kill9(first);
+    await cluster.kill9(second);
+    try {
+      const ids = await placeOrders(orderService.url, 30); // throws unless every answer is 201
+      await sleep(5000);
+      const counts = await statusCounts(databaseUrl, ids);
+      expect(counts.shipped ?? 0).toBe(0); // below min ISR nothing can be published
+      expect(await unpublishedOutboxRows(databaseUrl)).toBeGreaterThan(0);
+      const back = Date.now();
+      await cluster.restart(first);
+      await expectAllShipped(ids, 180_000);
+      console.log(`two brokers down: 30 accepted; all shipped ${Date.now() - back} ms after one came back`);
+    } finally {
+      await Promise.all([cluster.restart(first), cluster.restart(second)]);
+    }
+  }, 300_000);
+
+  it('owns partitions added at run time within 15 s (6 → 12, kafka-topics --alter) and ships every order', async () => {
+    const shoppers = placeOrdersContinuously(orderService.url);
+    await sleep(2000);
+    await runKafkaToolOrThrow(cluster.brokers, 'topics', ['--alter', '--topic', topic, '--partitions', '12']);
+    const grown = Date.now();
+    await waitUntil(
+      'the group owns all 12 partitions',
+      async () => {
+        const rows = await describeGroup(cluster.brokers, groupId);
+        const owned = new Set(rows.filter((r) => r.topic === topic && r.consumerId).map((r) => r.partition));
+        return owned.size === 12;
+      },
+      15_000,
+      1000,
+    );
+    console.log(`12 partitions owned ${Date.now() - grown} ms after the topic grew`);
+    await sleep(3000);
+    const { accepted, failed } = await shoppers.stop();
+    expect(failed).toBe(0);
+    await expectAllShipped(accepted);
+    const onNew = (await describeGroup(cluster.brokers, groupId)).filter(
+      (r) => r.topic === topic && (r.partition ?? 0) >= 6,
+    );
+    expect(onNew.some((r) => (r.currentOffset ?? 0) > 0)).toBe(true);
+  });
+});
