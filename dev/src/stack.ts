@@ -3,7 +3,11 @@ import { constants, existsSync } from 'node:fs';
 import { access, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ORDER_CREATED_TOPIC } from '@metalmart/contracts';
-import { type KafkaConnection, plaintextConnection } from '@metalmart/contracts/kafka-connection';
+import {
+  KAFKA_CONNECTION_VARIABLES,
+  type KafkaConnection,
+  plaintextConnection,
+} from '@metalmart/contracts/kafka-connection';
 import { ensureKafkaJars, kafkaNodePorts, type RunningKafka, startKafka } from './kafka.ts';
 import { prefixedLogger } from './log.ts';
 import { type RunningPostgres, startPostgres } from './postgres.ts';
@@ -134,6 +138,10 @@ export async function writeLocalEnv(settings: StackSettings, infra: Infra): Prom
     KAFKA_BROKERS: infra.kafkaBrokers,
     KAFKA_TOPIC: ORDER_CREATED_TOPIC,
     ORDER_SERVICE_TOKEN: token,
+    // An external cluster's TLS and SASL settings, for services started from an IDE with this file.
+    ...Object.fromEntries(
+      KAFKA_CONNECTION_VARIABLES.flatMap((name) => (process.env[name] ? [[name, process.env[name]]] : [])),
+    ),
   };
   const lines = Object.entries(env).map(([name, value]) => `${name}=${value}`);
   await writeFile(join(settings.dataDir, 'local.env'), `${lines.join('\n')}\n`, { mode: 0o600 });

@@ -1,16 +1,21 @@
 // `npm start` as a person runs it (node dev/bootstrap.mjs start, its own process group, like a terminal),
 // on its own data dir and free ports: ready in time, the shop and the pipeline work, killing PostgreSQL or
 // Kafka gives a clear log line and the stack recovers, Ctrl-C leaves nothing behind, a second start works.
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { chmod, mkdir, mkdtemp, readdir, readFile, readlink, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type OpsSnapshot, ORDER_PROCESSOR_GROUP, type TrackingResponse } from '@metalmart/contracts';
-import { describeMembers } from '@metalmart/test-support/kafka-tools';
+import {
+  type OpsSnapshot,
+  ORDER_CREATED_TOPIC,
+  ORDER_PROCESSOR_GROUP,
+  type TrackingResponse,
+} from '@metalmart/contracts';
+import { describeMembers, parseTopicDescription } from '@metalmart/test-support/kafka-tools';
 import { orderRequest } from '@metalmart/test-support/orders';
-import { freeStackPorts, waitUntil } from '@metalmart/test-support/processes';
+import { freeClusterPorts, freeStackPorts, waitUntil } from '@metalmart/test-support/processes';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isListening } from '../src/ports.ts';
 import { pipeLines } from '../src/processes.ts';
@@ -34,7 +39,11 @@ function tail(lines: string[], count = 80): string {
   return lines.slice(-count).join('\n');
 }
 
-describe('npm start (dev/bootstrap.mjs start) on its own data dir and ports', () => {
+/**
+ * A stack of `npm start` of this describe block's own: a data dir and free ports made before its tests, and after
+ * them the runner stopped, whatever is left of it killed and the data dir removed. `env` is added to the stack's.
+ */
+function useStack(extra: { env?: Record<string, string>; kafkaNodes?: number } = {}) {
   let dataDir: string;
   let ports: StackPorts;
   let runner: Runner | undefined;
@@ -53,6 +62,7 @@ describe('npm start (dev/bootstrap.mjs start) on its own data dir and ports', ()
       STAGE_DELAY_MS: '700',
       KAFKA_SESSION_TIMEOUT_MS: '6000',
       ...Object.fromEntries(Object.entries(ports).map(([name, port]) => [name, String(port)])),
+      ...extra.env,
     });
     // bootstrap.mjs runs `npm ci` when package-lock.json changed since the last install; a test must not.
     const lockHash = createHash('sha256')
@@ -86,7 +96,7 @@ describe('npm start (dev/bootstrap.mjs start) on its own data dir and ports', ()
       exited = true;
       for (const wake of waiters) wake();
     });
-    return {
+    runner = {
       child,
       lines,
       exit,
@@ -109,6 +119,7 @@ describe('npm start (dev/bootstrap.mjs start) on its own data dir and ports', ()
         });
       },
     };
+    return runner;
   }
 
   /** Ctrl-C: SIGINT to the whole process group. */
@@ -179,6 +190,10 @@ describe('npm start (dev/bootstrap.mjs start) on its own data dir and ports', ()
     // As root PostgreSQL runs as the OS user `postgres`, which must be able to reach <dataDir>/postgres.
     await chmod(dataDir, 0o755);
     ports = await freeStackPorts();
+    // A cluster's nodes take the ports after the first node's (dev/src/kafka.ts): all must be free.
+    const kafka = await freeClusterPorts(extra.kafkaNodes ?? 1);
+    ports.METALMART_KAFKA_PORT = kafka.port;
+    ports.METALMART_KAFKA_CONTROLLER_PORT = kafka.controllerPort;
   });
 
   afterAll(async () => {
@@ -195,19 +210,47 @@ describe('npm start (dev/bootstrap.mjs start) on its own data dir and ports', ()
     if (dataDir) await rm(dataDir, { recursive: true, force: true });
   }, 60_000);
 
+  return {
+    start,
+    interrupt,
+    processesOfTheStack,
+    trackingStatus,
+    placeOrderWhenAccepted,
+    orderShips,
+    orderServiceUrl,
+    get ports() {
+      return ports;
+    },
+    get dataDir() {
+      return dataDir;
+    },
+    /** The runner of the last start(). */
+    get runner(): Runner {
+      if (!runner) throw new Error('not started');
+      return runner;
+    },
+  };
+}
+
+describe('npm start (dev/bootstrap.mjs start) on its own data dir and ports', () => {
+  const stackRun = useStack();
+  const { start, interrupt, processesOfTheStack, trackingStatus, placeOrderWhenAccepted, orderShips, orderServiceUrl } =
+    stackRun;
+  let runner: Runner | undefined;
+
   it('prints the ready line within 90 s, serves the shop and ships an order', async () => {
     const began = Date.now();
     runner = start();
     const ready = await runner.waitForLine(/\[metalmart\] ready in \d+ s/, 90_000);
     console.log(`first start: "${ready}" after ${Math.round((Date.now() - began) / 1000)} s`);
-    expect(runner.lines.join('\n')).toContain(`http://127.0.0.1:${ports.FRONTEND_PORT}/`);
+    expect(runner.lines.join('\n')).toContain(`http://127.0.0.1:${stackRun.ports.FRONTEND_PORT}/`);
 
-    const shop = await fetch(`http://127.0.0.1:${ports.FRONTEND_PORT}/`);
+    const shop = await fetch(`http://127.0.0.1:${stackRun.ports.FRONTEND_PORT}/`);
     expect(shop.status).toBe(200);
     expect(shop.headers.get('content-type')).toMatch(/text\/html/);
     expect(await shop.text()).toMatch(/<html/i);
     // The dev server proxies /api to the Order Service, which reads the catalog from PostgreSQL.
-    const products = await fetch(`http://127.0.0.1:${ports.FRONTEND_PORT}/api/products`);
+    const products = await fetch(`http://127.0.0.1:${stackRun.ports.FRONTEND_PORT}/api/products`);
     expect(products.status).toBe(200);
     expect(JSON.stringify(await products.json())).toContain('anvil-classic');
 
@@ -220,7 +263,7 @@ describe('npm start (dev/bootstrap.mjs start) on its own data dir and ports', ()
       new Promise<{ code: number | null; output: string }>((resolve) => {
         const child = spawn(process.execPath, ['--import', 'tsx', 'dev/src/scale-cli.ts', count], {
           cwd: repoRoot,
-          env: { ...process.env, METALMART_CONTROL_PORT: String(ports.METALMART_CONTROL_PORT) },
+          env: { ...process.env, METALMART_CONTROL_PORT: String(stackRun.ports.METALMART_CONTROL_PORT) },
           stdio: ['ignore', 'pipe', 'pipe'],
         });
         let output = '';
@@ -228,8 +271,8 @@ describe('npm start (dev/bootstrap.mjs start) on its own data dir and ports', ()
         child.stderr.on('data', (c) => (output += c));
         child.on('exit', (code) => resolve({ code, output }));
       });
-    const brokers = `127.0.0.1:${ports.METALMART_KAFKA_PORT}`;
-    const shop = `http://127.0.0.1:${ports.FRONTEND_PORT}`;
+    const brokers = `127.0.0.1:${stackRun.ports.METALMART_KAFKA_PORT}`;
+    const shop = `http://127.0.0.1:${stackRun.ports.FRONTEND_PORT}`;
     const members = async () => (await describeMembers(brokers, ORDER_PROCESSOR_GROUP)).map((m) => m.clientId).sort();
     const owners = async () => {
       const snapshot = (await (await fetch(`${shop}/api/ops/snapshot`)).json()) as OpsSnapshot;
@@ -270,12 +313,17 @@ describe('npm start (dev/bootstrap.mjs start) on its own data dir and ports', ()
       10_000,
       50,
     );
-    const pid = Number((await readFile(join(dataDir, 'postgres', 'postmaster.pid'), 'utf8')).split('\n')[0]);
+    const pid = Number((await readFile(join(stackRun.dataDir, 'postgres', 'postmaster.pid'), 'utf8')).split('\n')[0]);
     expect(pid).toBeGreaterThan(0);
     process.kill(pid, 'SIGKILL');
     const killed = Date.now();
     // While it is down the Order Service answers 503 (it does not crash).
-    await waitUntil('PostgreSQL port closed', async () => !(await isListening(ports.METALMART_PG_PORT)), 10_000, 50);
+    await waitUntil(
+      'PostgreSQL port closed',
+      async () => !(await isListening(stackRun.ports.METALMART_PG_PORT)),
+      10_000,
+      50,
+    );
     const whileDown = await fetch(`${orderServiceUrl()}/api/products`);
     console.log(`GET /api/products while PostgreSQL is down → ${whileDown.status}`);
     expect([503, 200]).toContain(whileDown.status); // 200 only if the watchdog was already faster than this request
@@ -326,7 +374,8 @@ describe('npm start (dev/bootstrap.mjs start) on its own data dir and ports', ()
     console.log(`stopped in ${Date.now() - began} ms: ${JSON.stringify(exit)}`);
     expect(exit).toEqual({ code: 0, signal: null });
     expect(await processesOfTheStack()).toEqual([]);
-    for (const [name, port] of Object.entries(ports)) expect(await isListening(port), `${name} ${port}`).toBe(false);
+    for (const [name, port] of Object.entries(stackRun.ports))
+      expect(await isListening(port), `${name} ${port}`).toBe(false);
   }, 60_000);
 
   it('a second start on the same data dir works (data kept); SIGTERM to the launcher alone stops it all', async () => {
@@ -345,6 +394,59 @@ describe('npm start (dev/bootstrap.mjs start) on its own data dir and ports', ()
     console.log(`stopped by SIGTERM in ${Date.now() - stopping} ms: ${JSON.stringify(exit)}`);
     expect(exit).toEqual({ code: 0, signal: null });
     expect(await processesOfTheStack()).toEqual([]);
-    for (const [name, port] of Object.entries(ports)) expect(await isListening(port), `${name} ${port}`).toBe(false);
+    for (const [name, port] of Object.entries(stackRun.ports))
+      expect(await isListening(port), `${name} ${port}`).toBe(false);
   }, 180_000);
+});
+
+describe('KAFKA_NODES=3 npm start: a three-broker cluster on this machine', () => {
+  const stackRun = useStack({ env: { KAFKA_NODES: '3' }, kafkaNodes: 3 });
+  const kafkaJava = async () => (await stackRun.processesOfTheStack()).filter((p) => /\bjava\b.*kafka\.Kafka/.test(p));
+
+  it('comes up, ships an order, and kafka-topics shows factor 3, min ISR 2 and leaders on all three', async () => {
+    const runner = stackRun.start();
+    console.log(await runner.waitForLine(/\[metalmart\] ready in \d+ s/, 180_000));
+    expect(await kafkaJava()).toHaveLength(3);
+    console.log(`order shipped in ${await stackRun.orderShips()} ms`);
+    // `npm run kafka` as a person runs it next to the stack: the same variables, nothing else.
+    const cli = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', 'dev/src/kafka-cli.ts', 'topics', '--describe', '--topic', ORDER_CREATED_TOPIC],
+      {
+        cwd: repoRoot,
+        encoding: 'utf8',
+        env: {
+          ...process.env,
+          KAFKA_NODES: '3',
+          METALMART_KAFKA_PORT: String(stackRun.ports.METALMART_KAFKA_PORT),
+          METALMART_KAFKA_CONTROLLER_PORT: String(stackRun.ports.METALMART_KAFKA_CONTROLLER_PORT),
+          METALMART_KAFKA_JARS_DIR: readStackSettings().kafkaJarsDir,
+        },
+      },
+    );
+    expect(cli.status, cli.stderr).toBe(0);
+    const described = parseTopicDescription(cli.stdout);
+    expect(described.replicationFactor).toBe(3);
+    expect(described.configs['min.insync.replicas']).toBe('2');
+    expect(new Set(described.partitions.map((p) => p.leader))).toEqual(new Set([1, 2, 3]));
+  }, 240_000);
+
+  it('a node killed -9: the watchdog says which, starts it again, and orders ship all along', async () => {
+    const runner = stackRun.runner;
+    const from = runner.lines.length;
+    const [victim] = (await kafkaJava()).filter((p) => p.includes('node2'));
+    expect(victim).toBeDefined();
+    process.kill(Number(victim?.split(' ')[0]), 'SIGKILL');
+    console.log(await runner.waitForLine(/\[watchdog\] Kafka node 2 is down/, 15_000, from));
+    console.log(`an order shipped with node 2 down in ${await stackRun.orderShips()} ms`);
+    console.log(await runner.waitForLine(/\[watchdog\] Kafka node 2 is back/, 120_000, from));
+    expect(await kafkaJava()).toHaveLength(3);
+    expect(runner.lines.slice(from).join('\n')).not.toMatch(/exited unexpectedly/);
+  }, 210_000);
+
+  it('Ctrl-C stops all three nodes and everything else', async () => {
+    const exit = await stackRun.interrupt(stackRun.runner, 60_000);
+    expect(exit).toEqual({ code: 0, signal: null });
+    expect(await stackRun.processesOfTheStack()).toEqual([]);
+  }, 90_000);
 });

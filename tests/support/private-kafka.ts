@@ -2,24 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type RunningKafka, startKafka } from '@metalmart/dev/kafka';
 import { readStackSettings } from '@metalmart/dev/settings';
-import { freePort } from './processes.ts';
-
-/** Ports for `nodes` nodes whose broker and controller ports follow the first node's by 2 (dev/src/kafka.ts). */
-async function clusterPorts(nodes: number): Promise<{ port: number; controllerPort: number }> {
-  for (;;) {
-    const port = await freePort();
-    const wanted = Array.from({ length: 2 * nodes }, (_, i) => port + i);
-    const free = await Promise.all(
-      wanted.map((p) =>
-        freePort(p).then(
-          (got) => got === p,
-          () => false,
-        ),
-      ),
-    );
-    if (free.every(Boolean)) return { port, controllerPort: port + 1 };
-  }
-}
+import { freeClusterPorts } from './processes.ts';
 
 /**
  * A real Kafka of one test's own (own ports, own data, the project's jars): one broker, or a cluster of
@@ -28,7 +11,7 @@ async function clusterPorts(nodes: number): Promise<{ port: number; controllerPo
 export async function startPrivateKafka(opts: { nodes?: number; overrides?: Record<string, string> } = {}) {
   const projectData = readStackSettings().dataDir;
   const dataDir = await mkdtemp(join(projectData, 'test-kafka-'));
-  const ports = await clusterPorts(opts.nodes ?? 1);
+  const ports = await freeClusterPorts(opts.nodes ?? 1);
   const kafka: RunningKafka = await startKafka({
     dataDir,
     ...ports,

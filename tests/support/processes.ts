@@ -133,6 +133,23 @@ export async function freePort(wanted = 0): Promise<number> {
   return port;
 }
 
+/** Ports for `nodes` nodes whose broker and controller ports follow the first node's by 2 (dev/src/kafka.ts). */
+export async function freeClusterPorts(nodes: number): Promise<{ port: number; controllerPort: number }> {
+  for (;;) {
+    const port = await freePort();
+    const wanted = Array.from({ length: 2 * nodes }, (_, i) => port + i);
+    const free = await Promise.all(
+      wanted.map((p) =>
+        freePort(p).then(
+          (got) => got === p,
+          () => false,
+        ),
+      ),
+    );
+    if (free.every(Boolean)) return { port, controllerPort: port + 1 };
+  }
+}
+
 /** A free port for every port variable of the local stack, all different. */
 export async function freeStackPorts(): Promise<StackPorts> {
   const picked = new Set<number>();

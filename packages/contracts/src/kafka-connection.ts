@@ -7,6 +7,16 @@ import { connectionsConnectsChannel } from '@platformatic/kafka';
 import { ConfigError, type Env } from './env.ts';
 
 export const DEFAULT_KAFKA_BROKERS = '127.0.0.1:9092';
+/** The variables of a secured connection, besides KAFKA_BROKERS (README, Configuration). */
+export const KAFKA_CONNECTION_VARIABLES = [
+  'KAFKA_SECURITY_PROTOCOL',
+  'KAFKA_SSL_CA_FILE',
+  'KAFKA_SSL_CERT_FILE',
+  'KAFKA_SSL_KEY_FILE',
+  'KAFKA_SASL_MECHANISM',
+  'KAFKA_SASL_USERNAME',
+  'KAFKA_SASL_PASSWORD',
+] as const;
 export const SECURITY_PROTOCOLS = ['PLAINTEXT', 'SSL', 'SASL_PLAINTEXT', 'SASL_SSL'] as const;
 export const SASL_MECHANISMS = ['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512'] as const;
 export type SecurityProtocol = (typeof SECURITY_PROTOCOLS)[number];
@@ -65,8 +75,8 @@ export function kafkaConnectionFromEnv(env: Env, fallbackBrokers = DEFAULT_KAFKA
   const bootstrapBrokers = brokersFromEnv(env, 'KAFKA_BROKERS', fallbackBrokers);
   const securityProtocol = oneOf(env, 'KAFKA_SECURITY_PROTOCOL', SECURITY_PROTOCOLS, 'PLAINTEXT') as SecurityProtocol;
   const connection: KafkaConnection = { bootstrapBrokers, securityProtocol };
-  const tlsNames = ['KAFKA_SSL_CA_FILE', 'KAFKA_SSL_CERT_FILE', 'KAFKA_SSL_KEY_FILE'];
-  const saslNames = ['KAFKA_SASL_MECHANISM', 'KAFKA_SASL_USERNAME', 'KAFKA_SASL_PASSWORD'];
+  const tlsNames = KAFKA_CONNECTION_VARIABLES.filter((name) => name.startsWith('KAFKA_SSL_'));
+  const saslNames = KAFKA_CONNECTION_VARIABLES.filter((name) => name.startsWith('KAFKA_SASL_'));
   const usesTls = securityProtocol.endsWith('SSL');
   const usesSasl = securityProtocol.startsWith('SASL');
   // A setting that would be ignored is a mistake worth stopping for (a certificate on a plaintext connection).

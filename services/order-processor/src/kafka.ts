@@ -45,8 +45,7 @@ export interface KafkaMemberOptions {
   sessionTimeoutMs: number;
   /** How often the group's leader looks for partitions added to a subscribed topic (Java: metadata.max.age.ms). */
   metadataMaxAgeMs: number;
-  /** Told when the leader rejoins because a topic's partition count changed. */
-  onPartitionsChanged?: (change: { topic: string; from: number; to: number }) => void;
+  log: { info(obj: object, msg: string): void; warn(msg: string): void };
 }
 
 /**
@@ -95,12 +94,13 @@ export function createKafkaGroupMember(opts: KafkaMemberOptions): GroupMember {
       for (const [topic, from] of assignedCounts) {
         const to = metadata.topics.get(topic)?.partitionsCount ?? from;
         if (to === from) continue;
-        opts.onPartitionsChanged?.({ topic, from, to });
+        opts.log.info({ topic, from, to }, 'partition count changed: rejoining so that the group owns them all');
         await consumer.joinGroup({});
         return;
       }
-    } catch {
-      // A broker away: the next round asks again (the group's own heartbeats report the outage).
+    } catch (error) {
+      // A broker away: the next round asks again (assignedCounts still holds the old count).
+      opts.log.warn(`checking for added partitions failed (${(error as Error).message}); trying again`);
     } finally {
       checking = false;
     }

@@ -20,7 +20,7 @@ export async function createProcessor(config: ProcessorConfig, log: Logger & { d
     clientId: `order-processor-${config.instance}`,
     sessionTimeoutMs: config.sessionTimeoutMs,
     metadataMaxAgeMs: config.metadataMaxAgeMs,
-    onPartitionsChanged: (change) => log.info(change, 'partition count changed: rejoining so the group owns them all'),
+    log,
   });
   member.onAssignment(({ generation, partitions }) =>
     log.info({ generation, partitions: partitions.map((p) => `${p.topic}-${p.partition}`) }, 'joined consumer group'),
