@@ -1,9 +1,23 @@
-import type { OpsDeadLetter, OpsSnapshot } from '@metalmart/contracts';
+import type { OpsCluster, OpsDeadLetter, OpsSnapshot } from '@metalmart/contracts';
 import { act, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
 import type { Processors } from '../src/features/ops/api/stack-api.ts';
 import { fakeApi, json, renderApp } from './helpers.tsx';
+
+const HEALTHY_CLUSTER: OpsCluster = {
+  at: '2026-01-05T10:00:09.000Z',
+  controllerId: 1,
+  brokers: [1, 2, 3].map((id) => ({ id, address: `kafka-${id}:9092`, up: true, controller: id === 1 })),
+  partitions: [0, 1, 2].map((partition) => ({
+    partition,
+    leader: partition + 1,
+    replicas: [1, 2, 3],
+    isr: [1, 2, 3],
+    underReplicated: false,
+    offline: false,
+  })),
+};
 
 function snapshot(overrides: Partial<OpsSnapshot> = {}): OpsSnapshot {
   return {
@@ -37,6 +51,7 @@ function snapshot(overrides: Partial<OpsSnapshot> = {}): OpsSnapshot {
       { partition: 1, owner: 'order-processor-a1', endOffset: '7', committed: '4', lag: 3, lagSeconds: 2.44 },
       { partition: 2, owner: null, endOffset: '5', committed: null, lag: 5, lagSeconds: 12 },
     ],
+    cluster: HEALTHY_CLUSTER,
     rebalances: [
       { at: '2026-01-05T10:00:05.000Z', state: 'Stable', assignment: { 'order-processor-a1': [0, 1, 2] } },
       { at: '2026-01-05T10:00:01.000Z', state: 'PreparingRebalance', assignment: {} },
