@@ -1,11 +1,13 @@
 // The pipeline on a real three-node KRaft cluster (three JVMs, each broker and controller), as a user who outgrew
 // one machine runs it: a comma-separated KAFKA_BROKERS, topics at factor 3 / min ISR 2, the broker leading most
 // partitions killed -9 and left dead, two of three brokers down, and the topic grown 6 → 12 while orders flow.
-// What is on the cluster is read with Kafka's own tools (kafka-topics, kafka-consumer-groups, the console consumer).
+// What is on the cluster is read with Kafka's own tools (kafka-topics, kafka-consumer-groups, the console consumer),
+// and the ops page's cluster view (/api/ops) is held against them while a broker is dead.
 import { spawnSync } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { OpsCluster, OpsSnapshot } from '@metalmart/contracts';
 import { repoRoot } from '@metalmart/dev/settings';
 import { ensureTopics } from '@metalmart/dev/topics';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -22,7 +24,9 @@ import {
   describeGroup,
   describeTopic,
   kafkaBinDir,
+  quorumLeader,
   runKafkaToolOrThrow,
+  type TopicDescription,
 } from './support/kafka-tools.ts';
 import { startPrivateKafka } from './support/private-kafka.ts';
 import { type ServiceProcess, startOrderService, startProcessor, waitUntil } from './support/processes.ts';
@@ -44,7 +48,12 @@ beforeAll(async () => {
   await createTopicOn(cluster.brokers, topic, 6);
   databaseUrl = await createTestDatabase();
   // Every service gets the whole list, comma-separated, as a user's KAFKA_BROKERS would be.
-  orderService = await startOrderService({ databaseUrl, kafkaBrokers: cluster.brokers, topic });
+  orderService = await startOrderService({
+    databaseUrl,
+    kafkaBrokers: cluster.brokers,
+    topic,
+    env: { OPS_API: '1', KAFKA_GROUP_ID: groupId },
+  });
   for (const instance of ['cluster-a', 'cluster-b']) {
     processors.push(
       await startProcessor({
@@ -91,6 +100,44 @@ async function busiestLeader(brokers: string): Promise<number> {
     if (p.leader !== null) counts.set(p.leader, (counts.get(p.leader) ?? 0) + 1);
   }
   return [...counts].sort((a, b) => b[1] - a[1])[0]?.[0] as number;
+}
+
+const address = (id: number) => `127.0.0.1:${cluster.nodes.find((n) => n.id === id)?.port}`;
+
+/** A partition's leader, replicas and ISR (sorted: its order carries no meaning). */
+const replicaSet = (p: { partition: number; leader: number | null; replicas: number[]; isr: number[] }) => ({
+  partition: p.partition,
+  leader: p.leader,
+  replicas: p.replicas,
+  isr: [...p.isr].sort((a, b) => a - b),
+});
+
+async function opsCluster(): Promise<OpsCluster | null> {
+  const response = await fetch(`${orderService.url}/api/ops/snapshot`);
+  expect(response.status).toBe(200);
+  return ((await response.json()) as OpsSnapshot).cluster;
+}
+
+/** The ops page's cluster view against kafka-topics --describe and kafka-metadata-quorum on the survivors. */
+async function expectOpsShowsDown(dead: number, survivors: string, described: TopicDescription) {
+  let view = await opsCluster();
+  await waitUntil(`the ops page shows broker ${dead} down`, async () => {
+    view = await opsCluster();
+    return view?.brokers.find((b) => b.id === dead)?.up === false;
+  });
+  const live = cluster.nodes.map((n) => n.id).filter((id) => id !== dead);
+  expect(view?.brokers).toEqual(
+    [...live, dead]
+      .sort((a, b) => a - b)
+      .map((id) => ({ id, address: address(id), up: id !== dead, controller: id === view?.controllerId })),
+  );
+  expect(view?.controllerId).toBe(await quorumLeader(survivors));
+  expect(live).toContain(view?.controllerId);
+  expect(view?.partitions.map((p) => ({ ...replicaSet(p), underReplicated: p.underReplicated }))).toEqual(
+    described.partitions.map((p) => ({ ...replicaSet(p), underReplicated: p.isr.length < p.replicas.length })),
+  );
+  // Factor 3 on three brokers: every partition had a replica on the dead one.
+  expect(view?.partitions.every((p) => p.underReplicated && !p.offline && !p.isr.includes(dead))).toBe(true);
 }
 
 const others = (dead: number[]) =>
@@ -205,6 +252,10 @@ describe('the pipeline on a three-broker cluster', () => {
 
   it('loses nothing when the broker leading most partitions is killed -9 mid-traffic and left dead', async () => {
     const victim = await busiestLeader(cluster.brokers);
+    // The ops page sees all three up first (and so knows the victim's address once it is gone).
+    expect((await opsCluster())?.brokers.map((b) => [b.id, b.address, b.up])).toEqual(
+      cluster.nodes.map((n) => [n.id, address(n.id), true]),
+    );
     const shoppers = placeOrdersContinuously(orderService.url);
     await sleep(4000);
     await cluster.kill9(victim);
@@ -217,6 +268,7 @@ describe('the pipeline on a three-broker cluster', () => {
     const survivors = others([victim]);
     const described = await describeTopic(survivors, topic);
     for (const p of described.partitions) expect([null, victim]).not.toContain(p.leader);
+    await expectOpsShowsDown(victim, survivors, described);
     const onTopic = new Set(
       (await consumeWithConsoleConsumer(survivors, { topic, maxMessages: 1_000_000, timeoutMs: 8000 })).map(
         (r) => r.key,

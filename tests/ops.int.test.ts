@@ -1,5 +1,6 @@
 // /api/ops (the shop's live pipeline page) against the real stack, checked with Kafka's own
-// kafka-consumer-groups: the partitions table, the owners, the lag while nobody consumes, the rebalance timeline.
+// kafka-consumer-groups: the partitions table, the owners, the lag while nobody consumes, the rebalance timeline;
+// and the cluster view on the one test broker (tests/kafka-cluster.int.test.ts has it with a broker down).
 import type { OpsSnapshot } from '@metalmart/contracts';
 import { afterAll, describe, expect, it } from 'vitest';
 import { placeOrders, statusCounts } from './support/fleet.ts';
@@ -57,6 +58,19 @@ describe('/api/ops', () => {
       expect(owner?.memberId).toBe(row?.consumerId);
       expect(owner?.instance).toBe(p.owner);
     }
+    // One broker: the controller too, and each partition's one replica leads and is in sync.
+    const id = now.cluster?.brokers[0]?.id;
+    expect(now.cluster?.brokers).toEqual([{ id, address: kafkaBrokers(), up: true, controller: true }]);
+    expect(now.cluster?.partitions).toEqual(
+      now.partitions.map(({ partition }) => ({
+        partition,
+        leader: id,
+        replicas: [id],
+        isr: [id],
+        underReplicated: false,
+        offline: false,
+      })),
+    );
 
     // One leaves: its partitions move to the other, and the timeline shows the change.
     await b.stop();

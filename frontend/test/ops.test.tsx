@@ -1,9 +1,39 @@
-import type { OpsDeadLetter, OpsSnapshot } from '@metalmart/contracts';
+import type { OpsCluster, OpsDeadLetter, OpsSnapshot } from '@metalmart/contracts';
 import { act, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
 import type { Processors } from '../src/features/ops/api/stack-api.ts';
 import { fakeApi, json, renderApp } from './helpers.tsx';
+
+const HEALTHY_CLUSTER: OpsCluster = {
+  at: '2026-01-05T10:00:09.000Z',
+  controllerId: 1,
+  brokers: [1, 2, 3].map((id) => ({ id, address: `kafka-${id}:9092`, up: true, controller: id === 1 })),
+  partitions: [0, 1, 2].map((partition) => ({
+    partition,
+    leader: partition + 1,
+    replicas: [1, 2, 3],
+    isr: [1, 2, 3],
+    underReplicated: false,
+    offline: false,
+  })),
+};
+
+/** Broker 3 is dead: partition 0 lost a copy, partition 1 (whose only copy was on 3) has no leader. */
+const BROKEN_CLUSTER: OpsCluster = {
+  ...HEALTHY_CLUSTER,
+  controllerId: 2,
+  brokers: [
+    { id: 1, address: 'kafka-1:9092', up: true, controller: false },
+    { id: 2, address: 'kafka-2:9092', up: true, controller: true },
+    { id: 3, address: 'kafka-3:9092', up: false, controller: false },
+  ],
+  partitions: [
+    { partition: 0, leader: 1, replicas: [1, 2, 3], isr: [1, 2], underReplicated: true, offline: false },
+    { partition: 1, leader: null, replicas: [3], isr: [3], underReplicated: false, offline: true },
+    { partition: 2, leader: 2, replicas: [2, 1], isr: [2, 1], underReplicated: false, offline: false },
+  ],
+};
 
 function snapshot(overrides: Partial<OpsSnapshot> = {}): OpsSnapshot {
   return {
@@ -37,6 +67,7 @@ function snapshot(overrides: Partial<OpsSnapshot> = {}): OpsSnapshot {
       { partition: 1, owner: 'order-processor-a1', endOffset: '7', committed: '4', lag: 3, lagSeconds: 2.44 },
       { partition: 2, owner: null, endOffset: '5', committed: null, lag: 5, lagSeconds: 12 },
     ],
+    cluster: HEALTHY_CLUSTER,
     rebalances: [
       { at: '2026-01-05T10:00:05.000Z', state: 'Stable', assignment: { 'order-processor-a1': [0, 1, 2] } },
       { at: '2026-01-05T10:00:01.000Z', state: 'PreparingRebalance', assignment: {} },
@@ -118,6 +149,51 @@ describe('ops page', () => {
     expect(within(throughput).getByRole('img', { name: /^Accepted orders per second.*now 12\.0$/ })).toBeVisible();
     expect(within(throughput).getByTestId('outbox')).toHaveTextContent('Outbox: 2 unpublished, oldest 1.5 s');
     expect(within(throughput).getByText('Shipped', { selector: 'dt' }).nextSibling).toHaveTextContent('9');
+  });
+
+  it('shows the brokers and the replicas, a down broker, an under-replicated and an offline partition flagged', async () => {
+    renderApp('/ops', fakeApi({ 'GET /api/ops/snapshot': () => json(snapshot({ cluster: BROKEN_CLUSTER })) }));
+    const brokers = await screen.findByTestId('brokers-table');
+    const cluster = section('Kafka cluster');
+    expect(cluster).toContainElement(brokers);
+    expect(within(cluster).getByTestId('cluster-summary')).toHaveTextContent(
+      '2 of 3 brokers up · controller 2 · 1 under-replicated · 1 offline',
+    );
+    const [, one, two, three] = within(brokers).getAllByRole('row');
+    expect(one).toHaveTextContent(/^1kafka-1:9092up—$/);
+    expect(two).toHaveTextContent(/^2kafka-2:9092upactive controller$/);
+    expect(three).toHaveTextContent(/^3kafka-3:9092down—$/);
+    expect(three).toHaveClass('ops-table__row--alert');
+    expect(one).not.toHaveClass('ops-table__row--alert');
+
+    const replicas = within(cluster).getByTestId('replicas-table');
+    expect(
+      within(replicas)
+        .getAllByRole('columnheader')
+        .map((header) => header.textContent),
+    ).toEqual(['Partition', 'Leader', 'Replicas', 'In sync', 'State']);
+    const [, p0, p1, p2] = within(replicas).getAllByRole('row');
+    expect(p0).toHaveTextContent(/^011, 2, 31, 2under-replicated$/);
+    expect(p0).toHaveClass('ops-table__row--warning');
+    expect(p1).toHaveTextContent(/^1none33offline$/);
+    expect(p1).toHaveClass('ops-table__row--alert');
+    expect(p2).toHaveTextContent(/^222, 12, 1in sync$/);
+    expect(p2).not.toHaveClass('ops-table__row--warning');
+    expect(p2).not.toHaveClass('ops-table__row--alert');
+  });
+
+  it('flags nothing on a healthy cluster', async () => {
+    renderApp('/ops', fakeApi({ 'GET /api/ops/snapshot': () => json(snapshot()) }));
+    expect(await screen.findByTestId('cluster-summary')).toHaveTextContent(
+      '3 of 3 brokers up · controller 1 · 0 under-replicated · 0 offline',
+    );
+    expect(within(section('Kafka cluster')).queryAllByText(/^(down|under-replicated|offline)$/)).toEqual([]);
+  });
+
+  it('says so when the cluster cannot be read', async () => {
+    renderApp('/ops', fakeApi({ 'GET /api/ops/snapshot': () => json(snapshot({ cluster: null })) }));
+    const message = await screen.findByText('The cluster cannot be read right now.');
+    expect(section('Kafka cluster')).toContainElement(message);
   });
 
   it('shows a Kafka error above the partitions and the latest transitions', async () => {

@@ -165,6 +165,14 @@ export async function describeTopic(brokers: string | undefined, topic: string):
   return parseTopicDescription(await runKafkaToolOrThrow(brokers, 'topics', ['--describe', '--topic', topic]));
 }
 
+/** The active controller (the metadata quorum's leader), as `kafka-metadata-quorum describe --status` prints it. */
+export async function quorumLeader(brokers: string | undefined): Promise<number> {
+  const status = await runKafkaToolOrThrow(brokers, 'metadata-quorum', ['describe', '--status']);
+  const leader = /^LeaderId:\s+(\d+)/m.exec(status)?.[1];
+  if (leader === undefined) throw new Error(`no LeaderId in:\n${status}`);
+  return Number(leader);
+}
+
 // --- kafka-consumer-groups --describe ------------------------------------------------------------------------------
 
 /**

@@ -48,6 +48,41 @@ export const OpsTransitionSchema = Type.Object({
   offset: Offset,
 });
 
+const NodeId = Type.Integer({ minimum: 0, description: 'a Kafka node id' });
+
+export const OpsBrokerSchema = Type.Object({
+  id: NodeId,
+  /** host:port as the broker advertises it; a down broker's as last seen up, null if never seen since start. */
+  address: Type.Union([Type.String(), Type.Null()]),
+  /** Down: a replica of the topic lives on it but the cluster's metadata no longer lists it. */
+  up: Type.Boolean(),
+  /** The leader of the KRaft metadata quorum. */
+  controller: Type.Boolean(),
+});
+
+export const OpsReplicaSetSchema = Type.Object({
+  partition: Type.Integer({ minimum: 0 }),
+  /** Null: offline, no replica in sync can lead it (nothing can be written or read there). */
+  leader: Type.Union([NodeId, Type.Null()]),
+  replicas: Type.Array(NodeId),
+  /** The in-sync replicas. */
+  isr: Type.Array(NodeId),
+  /** Fewer in sync than replicas, as kafka-topics --describe --under-replicated-partitions counts. */
+  underReplicated: Type.Boolean(),
+  offline: Type.Boolean(),
+});
+
+export const OpsClusterSchema = Type.Object({
+  /** When Kafka was asked; the page's one-second samples reuse it for a few seconds. */
+  at: Type.String({ format: 'date-time' }),
+  /** The active controller; null when the quorum could not be asked (e.g. no DESCRIBE on the cluster). */
+  controllerId: Type.Union([NodeId, Type.Null()]),
+  brokers: Type.Array(OpsBrokerSchema),
+  /** One per partition of the page's topic. */
+  partitions: Type.Array(OpsReplicaSetSchema),
+});
+export type OpsCluster = Static<typeof OpsClusterSchema>;
+
 export const OpsSnapshotSchema = Type.Object({
   at: Type.String({ format: 'date-time' }),
   topic: Type.String(),
@@ -56,6 +91,8 @@ export const OpsSnapshotSchema = Type.Object({
   kafkaError: Type.Union([Type.String(), Type.Null()]),
   group: Type.Object({ state: Type.String(), members: Type.Array(OpsMemberSchema) }),
   partitions: Type.Array(OpsPartitionSchema),
+  /** The brokers and where the topic's replicas are; null while the cluster cannot be read. */
+  cluster: Type.Union([OpsClusterSchema, Type.Null()]),
   /** Membership changes seen, newest first. */
   rebalances: Type.Array(OpsRebalanceSchema),
   /** Orders per second over the last minute, oldest first (one value per sample). */

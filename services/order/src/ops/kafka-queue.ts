@@ -1,8 +1,10 @@
 // What Kafka's admin API says about the queue: end offsets of the topic, the group's committed offsets, and
-// its members with their assignments (the same three answers kafka-consumer-groups --describe combines).
-import { deadLetterTopicOf } from '@metalmart/contracts';
+// its members with their assignments (the same three answers kafka-consumer-groups --describe combines); and
+// the cluster under it (kafka-cluster.ts).
+import { deadLetterTopicOf, type OpsCluster } from '@metalmart/contracts';
 import { clientOptions, type KafkaConnection } from '@metalmart/contracts/kafka-connection';
 import { Admin } from '@platformatic/kafka';
+import { activeController, clusterView, readMetadata } from './kafka-cluster.ts';
 
 export interface QueueMember {
   memberId: string;
@@ -23,10 +25,16 @@ export interface QueueReading {
 
 export interface KafkaQueue {
   read(): Promise<QueueReading>;
+  /** The brokers and the topic's replicas, read afresh at most every CLUSTER_EVERY_MS. */
+  cluster(): Promise<OpsCluster>;
   /** End offsets of the dead-letter topic (none while it does not exist): changes when a letter arrives. */
   deadLetterEnds(): Promise<bigint[]>;
   close(): Promise<void>;
 }
+
+// Brokers and replicas change rarely next to offsets and lag, and Metadata is cached by the client for 5 s
+// (metadataMaxAge): the one-second samples reuse one reading, taken past that cache (forceUpdate) every 3 s.
+const CLUSTER_EVERY_MS = 3000;
 
 export function createKafkaQueue(opts: { kafka: KafkaConnection; topic: string; groupId: string }): KafkaQueue {
   const admin = new Admin({
@@ -37,6 +45,18 @@ export function createKafkaQueue(opts: { kafka: KafkaConnection; topic: string; 
     retries: 1,
   });
   const { topic, groupId } = opts;
+  const addresses = new Map<number, string>();
+  let cluster: { at: number; view: Promise<OpsCluster> } | undefined;
+
+  async function readCluster(at: Date): Promise<OpsCluster> {
+    const [answer, controllerId] = await Promise.all([
+      readMetadata(admin, topic, true),
+      // Without DESCRIBE on the cluster (or before a controller is elected) the rest still shows.
+      activeController(admin).catch(() => null),
+    ]);
+    return clusterView(answer, controllerId, addresses, at);
+  }
+
   return {
     async read() {
       const metadata = await admin.metadata({ topics: [topic] });
@@ -66,6 +86,18 @@ export function createKafkaQueue(opts: { kafka: KafkaConnection; topic: string; 
         topics: m.metadata?.topics ?? [],
       }));
       return { endOffsets, committed, group: { state: group?.state ?? 'UNKNOWN', members } };
+    },
+    cluster() {
+      if (!cluster || Date.now() - cluster.at >= CLUSTER_EVERY_MS) {
+        const at = new Date();
+        const view = readCluster(at);
+        cluster = { at: at.getTime(), view };
+        // A failed reading is not kept: the next sample asks again.
+        view.catch(() => {
+          if (cluster?.view === view) cluster = undefined;
+        });
+      }
+      return cluster.view;
     },
     async deadLetterEnds() {
       const dlq = deadLetterTopicOf(topic);

@@ -1,6 +1,6 @@
 // The live pipeline page's data: Kafka (via the admin API) and PostgreSQL sampled once a second while someone
 // watches, with the last minute kept for the rates, the lag in seconds and the rebalance timeline.
-import type { OpsDeadLetter, OpsRebalance, OpsSnapshot } from '@metalmart/contracts';
+import type { OpsCluster, OpsDeadLetter, OpsRebalance, OpsSnapshot } from '@metalmart/contracts';
 import type { KafkaConnection } from '@metalmart/contracts/kafka-connection';
 import type pg from 'pg';
 import { outboxBacklog } from '../outbox/backlog.ts';
@@ -10,6 +10,7 @@ import type { KafkaQueue, QueueReading } from './kafka-queue.ts';
 interface Sample {
   at: number;
   reading: QueueReading | undefined;
+  cluster: OpsCluster | null;
   kafkaError: string | null;
   statuses: Record<string, number>;
   outbox: OpsSnapshot['outbox'];
@@ -47,8 +48,11 @@ export function createOpsMonitor(opts: {
   let letters: { key: string; list: OpsDeadLetter[] } | undefined;
 
   async function takeSample(): Promise<Sample> {
-    const [reading, statuses, outbox, transitions] = await Promise.allSettled([
+    // The cluster apart from the queue: with a partition offline the queue cannot be read, and that partition
+    // is what the cluster view has to show.
+    const [reading, cluster, statuses, outbox, transitions] = await Promise.allSettled([
       opts.queue.read(),
+      opts.queue.cluster(),
       opts.pool.query<{ status: string; n: number }>(STATUS_COUNTS),
       outboxBacklog(opts.pool),
       opts.pool.query<OpsSnapshot['transitions'][number] & { at: Date }>(LATEST_TRANSITIONS),
@@ -57,7 +61,8 @@ export function createOpsMonitor(opts: {
     const sample: Sample = {
       at: Date.now(),
       reading: reading.status === 'fulfilled' ? reading.value : undefined,
-      kafkaError: reading.status === 'rejected' ? String((reading.reason as Error).message ?? reading.reason) : null,
+      cluster: cluster.status === 'fulfilled' ? cluster.value : null,
+      kafkaError: errorOf(reading) ?? errorOf(cluster),
       statuses: Object.fromEntries(statuses.value.rows.map((r) => [r.status, r.n])),
       outbox:
         outbox.status === 'fulfilled'
@@ -128,6 +133,10 @@ export function createOpsMonitor(opts: {
   };
 }
 
+function errorOf(result: PromiseSettledResult<unknown>): string | null {
+  return result.status === 'rejected' ? String((result.reason as Error).message ?? result.reason) : null;
+}
+
 function sameAssignment(a: Record<string, number[]>, b: Record<string, number[]>): boolean {
   const keys = Object.keys(a);
   return keys.length === Object.keys(b).length && keys.every((k) => a[k]?.join(',') === b[k]?.join(','));
@@ -164,6 +173,7 @@ function buildSnapshot(
       members: (reading?.group.members ?? []).map((m) => ({ ...m, instance: instanceOf(m.clientId) })),
     },
     partitions,
+    cluster: latest.cluster,
     rebalances,
     rates: {
       accepted: rates(history, (s) => total(s.statuses)),

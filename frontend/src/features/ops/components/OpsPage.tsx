@@ -4,12 +4,13 @@ import { useDeadLetters, useOpsSnapshot } from '../api/ops-api.ts';
 import '../ops.css';
 import { DeadLetters } from './DeadLetters.tsx';
 import { GroupMembers } from './GroupMembers.tsx';
+import { KafkaCluster } from './KafkaCluster.tsx';
 import { PartitionsTable } from './PartitionsTable.tsx';
 import { ScalingControls } from './ScalingControls.tsx';
 import { Throughput } from './Throughput.tsx';
 import { Transitions } from './Transitions.tsx';
 
-/** The live pipeline: Kafka's view of the queue and the consumer group, and PostgreSQL's view of the orders. */
+/** The live pipeline: Kafka's view of the queue, the consumer group and the cluster, and PostgreSQL's view of the orders. */
 export function OpsPage() {
   usePageTitle('Pipeline');
   const snapshot = useOpsSnapshot();
@@ -48,6 +49,7 @@ export function OpsPage() {
           )}
           <PartitionsTable snapshot={data} />
           <GroupMembers snapshot={data} />
+          <KafkaCluster cluster={data.cluster} topic={data.topic} />
           <Throughput snapshot={data} />
           <DeadLetters deadLetters={deadLetters.data} unavailable={deadLetters.problem !== undefined} />
           <Transitions transitions={data.transitions} />
