@@ -94,6 +94,25 @@ function runCli(script: string, args: string[], env: Record<string, string>) {
   });
 }
 
+/** An Order Service and a processor of their own (own database and group) with `env`'s Kafka settings. */
+async function startPipeline(env: Record<string, string>, instance: string, ready = true) {
+  const databaseUrl = await createTestDatabase();
+  const kafkaBrokers = env.KAFKA_BROKERS as string;
+  const orderService = await startOrderService({ databaseUrl, kafkaBrokers, topic, env });
+  running.push(orderService);
+  const processor = await startProcessor({
+    kafkaBrokers,
+    topic,
+    groupId: uniqueName(instance),
+    orderServiceUrl: orderService.url,
+    instance,
+    env,
+    ready,
+  });
+  running.push(processor);
+  return { databaseUrl, orderService, processor };
+}
+
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'metalmart-sasl-'));
   await makeCertificates();
@@ -143,24 +162,7 @@ afterAll(async () => {
 
 describe('a cluster that needs TLS and SASL (SASL_SSL, SCRAM-SHA-512)', () => {
   it('ships orders: both services connect with the README variables; the records are on the topic', async () => {
-    const databaseUrl = await createTestDatabase();
-    const orderService = await startOrderService({
-      databaseUrl,
-      kafkaBrokers: secureEnv.KAFKA_BROKERS as string,
-      topic,
-      env: secureEnv,
-    });
-    running.push(orderService);
-    running.push(
-      await startProcessor({
-        kafkaBrokers: secureEnv.KAFKA_BROKERS as string,
-        topic,
-        groupId: uniqueName('sasl-group'),
-        orderServiceUrl: orderService.url,
-        instance: 'sasl',
-        env: secureEnv,
-      }),
-    );
+    const { databaseUrl, orderService } = await startPipeline(secureEnv, 'sasl');
     const ids = await placeOrders(orderService.url, 20);
     await waitUntil('20 orders shipped', async () => (await statusCounts(databaseUrl, ids)).shipped === ids.length);
     for (const statuses of (await histories(databaseUrl, ids)).values()) {
@@ -189,24 +191,8 @@ describe('a cluster that needs TLS and SASL (SASL_SSL, SCRAM-SHA-512)', () => {
 
   it('says once, naming the variable, that the password was refused — and keeps running', async () => {
     const wrong: Record<string, string> = { ...secureEnv, KAFKA_SASL_PASSWORD: 'not-the-password' };
-    const databaseUrl = await createTestDatabase();
-    const orderService = await startOrderService({
-      databaseUrl,
-      kafkaBrokers: wrong.KAFKA_BROKERS as string,
-      topic,
-      env: wrong,
-    });
-    running.push(orderService);
-    const processor = await startProcessor({
-      kafkaBrokers: wrong.KAFKA_BROKERS as string,
-      topic,
-      groupId: uniqueName('sasl-wrong'),
-      orderServiceUrl: orderService.url,
-      instance: 'sasl-wrong',
-      env: wrong,
-      ready: false,
-    });
-    running.push(processor);
+    // The processor cannot join its group: do not wait for it to be ready.
+    const { orderService, processor } = await startPipeline(wrong, 'sasl-wrong', false);
     await placeOrders(orderService.url, 2); // the relay tries to publish them
     await new Promise((resolve) => setTimeout(resolve, 15_000));
     for (const service of [orderService, processor]) {

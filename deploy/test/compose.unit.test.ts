@@ -157,6 +157,10 @@ describe('docker-compose.yml', () => {
     expect(topics.KAFKA_TOPIC).toBe(ORDER_CREATED_TOPIC);
     expect(topics.KAFKA_TOPIC_PARTITIONS).toBe('6');
     expect(topics.KAFKA_DLQ_TOPIC).toBe(deadLetterTopicOf(ORDER_CREATED_TOPIC));
+    // The Kubernetes Job's script, the same file (tests/kafka-cluster.int.test.ts runs it against a real cluster).
+    const service = services['kafka-topics'] as ComposeService & { volumes?: string[]; entrypoint?: string[] };
+    expect(service.volumes).toEqual(['./deploy/k8s/base/kafka-topics.sh:/scripts/kafka-topics.sh:ro']);
+    expect(service.entrypoint).toEqual(['/bin/bash', '/scripts/kafka-topics.sh']);
   });
 
   it('keeps data on named volumes (PostgreSQL 18 at /var/lib/postgresql)', () => {

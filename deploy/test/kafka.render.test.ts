@@ -3,6 +3,7 @@
 import { deadLetterTopicOf, ORDER_CREATED_TOPIC } from '@metalmart/contracts';
 import type { IService } from 'kubernetes-models/v1';
 import { describe, expect, it } from 'vitest';
+import { readRepoFile } from './support/files.ts';
 import {
   containerNamed,
   envOf,
@@ -122,16 +123,22 @@ describe('Kafka broker', () => {
 describe('topics', () => {
   it('creates the order topic with 6 partitions and its dead-letter topic (the contracts names)', () => {
     for (const [name, list] of rendered.all()) {
-      const job = podSpecOf(findJob(list, 'kafka-topics')).containers[0];
+      const pod = podSpecOf(findJob(list, 'kafka-topics'));
+      const job = pod.containers[0];
       if (!job) throw new Error(`${name}: the kafka-topics Job has no container`);
       expect(plainValue(job, 'KAFKA_TOPIC'), name).toBe(ORDER_CREATED_TOPIC);
       expect(plainValue(job, 'KAFKA_TOPIC_PARTITIONS'), name).toBe(String(TOPIC_PARTITIONS));
       expect(plainValue(job, 'KAFKA_DLQ_TOPIC'), name).toBe(deadLetterTopicOf(ORDER_CREATED_TOPIC));
-      const script = [...(job.command ?? []), ...(job.args ?? [])].join('\n');
-      expect(script).toMatch(
-        /--create --if-not-exists[\s\\]+--topic "\$KAFKA_TOPIC" --partitions "\$KAFKA_TOPIC_PARTITIONS"/,
-      );
-      expect(script).toMatch(/--create --if-not-exists[\s\\]+--topic "\$KAFKA_DLQ_TOPIC"/);
+      // Empty: the script picks the smaller of 3 and the brokers (tests/kafka-cluster.int.test.ts runs it).
+      expect(plainValue(job, 'KAFKA_REPLICATION_FACTOR'), name).toBe('');
+      // It runs the one script Compose runs too, mounted from the ConfigMap kustomize generates from the file.
+      expect([...(job.command ?? []), ...(job.args ?? [])], name).toEqual(['/bin/bash', '/scripts/kafka-topics.sh']);
+      const mount = job.volumeMounts?.find((m) => m.mountPath === '/scripts');
+      const generated = pod.volumes?.find((v) => v.name === mount?.name)?.configMap?.name ?? '';
+      expect(generated, name).toMatch(/^kafka-topics-script-/);
+      const script = findConfigMap(list, generated).data?.['kafka-topics.sh'];
+      expect(script, name).toBe(readRepoFile('deploy/k8s/base/kafka-topics.sh'));
+      expect(script).toMatch(/--create --if-not-exists --topic "\$name" --partitions "\$partitions"/);
     }
   });
 });
