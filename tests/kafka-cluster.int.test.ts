@@ -112,10 +112,14 @@ const replicaSet = (p: { partition: number; leader: number | null; replicas: num
   isr: [...p.isr].sort((a, b) => a - b),
 });
 
-async function opsCluster(): Promise<OpsCluster | null> {
+async function opsSnapshot(): Promise<OpsSnapshot> {
   const response = await fetch(`${orderService.url}/api/ops/snapshot`);
   expect(response.status).toBe(200);
-  return ((await response.json()) as OpsSnapshot).cluster;
+  return (await response.json()) as OpsSnapshot;
+}
+
+async function opsCluster(): Promise<OpsCluster | null> {
+  return (await opsSnapshot()).cluster;
 }
 
 /** The ops page's cluster view against kafka-topics --describe and kafka-metadata-quorum on the survivors. */
@@ -264,7 +268,16 @@ describe('the pipeline on a three-broker cluster', () => {
     await waitUntil('the group committed all 12 partitions, some of the new ones past 0', async () => {
       const rows = (await describeGroup(cluster.brokers, groupId)).filter((r) => r.topic === topic);
       const onNew = rows.filter((r) => (r.partition ?? 0) >= 6);
-      return rows.length === 12 && rows.every((r) => r.lag === 0) && onNew.some((r) => (r.currentOffset ?? 0) > 0);
+      // A new partition no order went to has neither records nor a commit: kafka-consumer-groups shows no lag.
+      const done = (r: (typeof rows)[number]) => r.lag === 0 || (r.lag === null && (r.logEndOffset ?? 0) === 0);
+      if (rows.length === 12 && rows.every(done) && onNew.some((r) => (r.currentOffset ?? 0) > 0)) return true;
+      throw new Error(rows.map((r) => `${r.partition}:${r.currentOffset}/${r.logEndOffset}`).join(' '));
+    });
+    // The ops page shows the new partitions too, each owned by one of the two processors.
+    await waitUntil('the ops page shows 12 partitions, each owned', async () => {
+      const { partitions } = await opsSnapshot();
+      const owners = new Set(partitions.map((p) => p.owner));
+      return partitions.length === 12 && owners.size === 2 && !owners.has(null);
     });
   }, 240_000);
 

@@ -10,7 +10,7 @@ export interface TopicPlan {
 }
 
 /** The factor and min ISR a topic gets on a cluster of `brokers` brokers (see the README's Decisions). */
-export function replicationFor(brokers: number, configured?: number): { factor: number; minInsync?: number } {
+function replicationFor(brokers: number, configured?: number): { factor: number; minInsync?: number } {
   const factor = configured ?? Math.min(3, brokers);
   if (factor > brokers) {
     throw new Error(
@@ -92,12 +92,7 @@ async function replicationProblems(
 }
 
 /** kafka-reassign-partitions' JSON: each partition keeps its replicas (leader first) and gains the next brokers. */
-export function reassignmentPlan(
-  topic: string,
-  partitions: { replicas: number[] }[],
-  brokers: number[],
-  factor: number,
-) {
+function reassignmentPlan(topic: string, partitions: { replicas: number[] }[], brokers: number[], factor: number) {
   const ids = [...brokers].sort((a, b) => a - b);
   return {
     version: 1,

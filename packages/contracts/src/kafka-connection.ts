@@ -6,7 +6,7 @@ import type { ConnectionOptions as TlsOptions } from 'node:tls';
 import { connectionsConnectsChannel } from '@platformatic/kafka';
 import { ConfigError, type Env } from './env.ts';
 
-export const DEFAULT_KAFKA_BROKERS = '127.0.0.1:9092';
+const DEFAULT_KAFKA_BROKERS = '127.0.0.1:9092';
 /** The variables of a secured connection, besides KAFKA_BROKERS (README, Configuration). */
 export const KAFKA_CONNECTION_VARIABLES = [
   'KAFKA_SECURITY_PROTOCOL',
@@ -17,8 +17,8 @@ export const KAFKA_CONNECTION_VARIABLES = [
   'KAFKA_SASL_USERNAME',
   'KAFKA_SASL_PASSWORD',
 ] as const;
-export const SECURITY_PROTOCOLS = ['PLAINTEXT', 'SSL', 'SASL_PLAINTEXT', 'SASL_SSL'] as const;
-export const SASL_MECHANISMS = ['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512'] as const;
+const SECURITY_PROTOCOLS = ['PLAINTEXT', 'SSL', 'SASL_PLAINTEXT', 'SASL_SSL'] as const;
+const SASL_MECHANISMS = ['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512'] as const;
 export type SecurityProtocol = (typeof SECURITY_PROTOCOLS)[number];
 export type SaslMechanism = (typeof SASL_MECHANISMS)[number];
 
@@ -112,12 +112,8 @@ export function kafkaConnectionFromEnv(env: Env, fallbackBrokers = DEFAULT_KAFKA
 
 /** A cluster reached without TLS or SASL (the local stack's, a test's own). */
 export function plaintextConnection(brokers: string[] | string): KafkaConnection {
-  return withBrokers({ securityProtocol: 'PLAINTEXT', bootstrapBrokers: [] }, brokers);
-}
-
-/** The same connection with another bootstrap list (a test's own cluster, a tool's --bootstrap-server). */
-export function withBrokers(connection: KafkaConnection, brokers: string[] | string): KafkaConnection {
-  return { ...connection, bootstrapBrokers: typeof brokers === 'string' ? parseBrokerList(brokers) : brokers };
+  const bootstrapBrokers = typeof brokers === 'string' ? parseBrokerList(brokers) : brokers;
+  return { bootstrapBrokers, securityProtocol: 'PLAINTEXT' };
 }
 
 /** Options for a @platformatic/kafka client: spread them into its constructor's options. */
