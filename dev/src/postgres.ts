@@ -16,6 +16,8 @@ export interface RunningPostgres {
   url: string;
   /** Admin URL (database `postgres`), for creating test databases. */
   adminUrl: string;
+  /** The postmaster's process id when this process started it (tests signal it and its backends). */
+  pid?: number;
   /** Stops the server if this process started it; a no-op for an external or reused one. */
   stop(): Promise<void>;
 }
@@ -326,6 +328,7 @@ export async function startPostgres(opts: {
   }
   return {
     ...urls,
+    pid: postmaster.pid,
     // stop() waits for the postmaster's real exit, not for the port to close: after a Ctrl-C it stops listening
     // at once but is still writing its shutdown checkpoint.
     stop: async () => {

@@ -2,7 +2,7 @@
 
 import { ORDER_STATUSES } from '@metalmart/contracts';
 import { pool } from './infra.ts';
-import { placeOrder } from './orders.ts';
+import { orderRequest, placeOrder } from './orders.ts';
 
 export async function placeOrders(baseUrl: string, count: number): Promise<string[]> {
   const ids: string[] = [];
@@ -57,19 +57,39 @@ export async function instancesThatShipped(databaseUrl: string, ids: string[]): 
 
 /**
  * Places orders without pause from `workers` parallel loops until stop(), like shoppers who keep coming;
- * resolves with the ids of the accepted ones (201). A refused or failed request is counted, never retried.
+ * resolves with the ids of the accepted ones (201). A refused or failed request is counted, never retried:
+ * `answers` counts every status (0: no answer), `slowestMs` is the longest any request waited, and
+ * `withoutRetryAfter` counts the 503s that did not say when to come back.
  */
 export function placeOrdersContinuously(baseUrl: string, workers = 4, pauseMs = 100) {
   const accepted: string[] = [];
-  let failed = 0;
+  const answers: Record<number, number> = {};
+  let slowestMs = 0;
+  let withoutRetryAfter = 0;
   let running = true;
+  const placeOne = async () => {
+    const started = Date.now();
+    let status = 0;
+    try {
+      const response = await fetch(`${baseUrl}/api/orders`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(orderRequest()),
+        signal: AbortSignal.timeout(60_000),
+      });
+      status = response.status;
+      if (status === 201) accepted.push(((await response.json()) as { id: string }).id);
+      else await response.body?.cancel();
+      if (status === 503 && !response.headers.get('retry-after')) withoutRetryAfter += 1;
+    } catch {
+      status = 0;
+    }
+    answers[status] = (answers[status] ?? 0) + 1;
+    slowestMs = Math.max(slowestMs, Date.now() - started);
+  };
   const loops = Array.from({ length: workers }, async () => {
     while (running) {
-      try {
-        accepted.push((await placeOrder(baseUrl)).id);
-      } catch {
-        failed += 1;
-      }
+      await placeOne();
       await new Promise((resolve) => setTimeout(resolve, pauseMs));
     }
   });
@@ -80,7 +100,8 @@ export function placeOrdersContinuously(baseUrl: string, workers = 4, pauseMs = 
     async stop() {
       running = false;
       await Promise.all(loops);
-      return { accepted, failed };
+      const failed = Object.entries(answers).reduce((n, [status, count]) => (status === '201' ? n : n + count), 0);
+      return { accepted, failed, answers, slowestMs, withoutRetryAfter };
     },
   };
 }

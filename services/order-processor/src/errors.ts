@@ -14,15 +14,15 @@ export class PoisonMessageError extends ProcessingError {
 }
 
 /**
- * The Order Service cannot take any request right now (unreachable, 502/503/504, 429, a rejected service
- * token): nothing is wrong with the message, so it is retried without limit — every order waits alike.
+ * The Order Service cannot take any request right now (unreachable, timing out, 502/503/504, 429, a rejected
+ * service token): nothing is wrong with the message, so it is retried without limit — every order waits alike.
  */
 export class UnavailableError extends ProcessingError {
   readonly code = 'UNAVAILABLE';
 }
 
 /**
- * This request failed (500, a timeout, a 4xx the contract does not explain): retried with backoff, and
+ * This request failed (500, a 4xx the contract does not explain): retried with backoff, and
  * after PROCESSOR_MAX_ATTEMPTS such failures the message is dead-lettered with the reason, so one bad
  * order never blocks its partition's commits forever.
  */

@@ -63,10 +63,11 @@ export function createHttpOrderServiceClient(opts: {
         bodyTimeout: timeoutMs,
       });
     } catch (error) {
-      // A timeout may be this order's request hanging: counted. A refused connection is an outage: not counted.
+      // Refused, reset or timed out: the Order Service (or its database behind it) is away, whatever the order —
+      // an outage, waited out without spending the order's attempts (it answers 503 itself when it can).
       const code = (error as { code?: string }).code;
       if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT')
-        throw new RequestFailedError(`${method} ${path} timed out after ${timeoutMs} ms`, { cause: error });
+        throw new UnavailableError(`${method} ${path} timed out after ${timeoutMs} ms`, { cause: error });
       throw new UnavailableError(`Order Service unreachable: ${(error as Error).message}`, { cause: error });
     }
     if (response.statusCode >= 200 && response.statusCode < 300) return (await response.body.json()) as T;

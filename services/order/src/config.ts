@@ -14,6 +14,8 @@ export interface OrderServiceConfig {
   host: string;
   databaseUrl: string;
   databasePoolSize: number;
+  /** The longest a request waits for a pooled connection or a statement's answer before it gets a 503. */
+  databaseTimeoutMs: number;
   /** KAFKA_BROKERS and, for a secured cluster, TLS and SASL. */
   kafka: KafkaConnection;
   kafkaTopic: string;
@@ -46,6 +48,7 @@ export function readConfig(env: Env = process.env): OrderServiceConfig {
     host: env.HOST || '127.0.0.1',
     databaseUrl,
     databasePoolSize: int(env, 'DATABASE_POOL_SIZE', 20, 1, 500),
+    databaseTimeoutMs: int(env, 'DATABASE_TIMEOUT_MS', 3000, 100, 600_000),
     kafka: kafkaConnectionFromEnv(env),
     kafkaTopic: env.KAFKA_TOPIC || ORDER_CREATED_TOPIC,
     serviceToken,

@@ -36,9 +36,11 @@ async function migrateWhenReachable(databaseUrl: string, log: FastifyBaseLogger)
  * Kafka producer → outbox relay → HTTP app. main.ts and the integration tests both build it here.
  */
 export async function createOrderService(config: OrderServiceConfig, log: FastifyBaseLogger) {
-  const pool = createPool(config.databaseUrl, config.databasePoolSize, (error) =>
-    log.warn(`PostgreSQL connection lost (${error.message}); the pool reconnects on the next query`),
-  );
+  const pool = createPool(config.databaseUrl, {
+    max: config.databasePoolSize,
+    timeoutMs: config.databaseTimeoutMs,
+    onLost: (error) => log.warn(`PostgreSQL connection lost (${error.message}); the pool reconnects on the next query`),
+  });
   await migrateWhenReachable(config.databaseUrl, log);
   const stopReporting = reportConnectionSettingProblems((problem) => log.error(problem));
   const producer = createKafkaEventProducer(config.kafka);

@@ -2,7 +2,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { BACKOFFS, backoffDelay } from '@metalmart/contracts';
 import type pg from 'pg';
 import type { EventProducer } from '../kafka/producer.ts';
+import { withClient } from '../store/pool.ts';
 import type { OutboxMessage } from './message.ts';
+
+type ClaimedRow = OutboxMessage & { id: string; attempts: number; createdAt: Date };
 
 export interface OutboxRelayOptions {
   pool: pg.Pool;
@@ -123,47 +126,45 @@ export class OutboxRelay {
     });
   }
 
+  /** Sends claimed rows and marks them published, or records the failure on them (resolves with it). */
+  async #send(client: pg.PoolClient, rows: ClaimedRow[]): Promise<unknown> {
+    const ids = rows.map((r) => r.id);
+    try {
+      this.stats.sendAttempts += 1;
+      await this.#opts.producer.send(rows);
+      await client.query({
+        name: 'outbox-mark-published',
+        text: 'UPDATE outbox SET published_at = clock_timestamp() WHERE id = ANY($1::bigint[])',
+        values: [ids],
+      });
+      return undefined;
+    } catch (error) {
+      this.stats.failedSends += 1;
+      this.#opts.observer.failedSend();
+      await client.query('UPDATE outbox SET attempts = attempts + 1, last_error = $2 WHERE id = ANY($1::bigint[])', [
+        ids,
+        String((error as Error).message ?? error).slice(0, 500),
+      ]);
+      return error;
+    }
+  }
+
   /** Claims a batch, sends it, marks it published (or records the failure), in one transaction. */
   async drainOnce(): Promise<number> {
-    const client = await this.#opts.pool.connect();
-    let rows: (OutboxMessage & { id: string; attempts: number; createdAt: Date })[] = [];
+    let rows: ClaimedRow[] = [];
     let sendError: unknown;
-    try {
-      await client.query('BEGIN');
-      rows = (
-        await client.query<OutboxMessage & { id: string; attempts: number; createdAt: Date }>({
-          name: 'outbox-claim',
-          text: CLAIM,
-          values: [this.#opts.batchSize],
-        })
-      ).rows;
-      const ids = rows.map((r) => r.id);
-      if (rows.length > 0) {
-        try {
-          this.stats.sendAttempts += 1;
-          await this.#opts.producer.send(rows);
-          await client.query({
-            name: 'outbox-mark-published',
-            text: 'UPDATE outbox SET published_at = clock_timestamp() WHERE id = ANY($1::bigint[])',
-            values: [ids],
-          });
-        } catch (error) {
-          sendError = error;
-          this.stats.failedSends += 1;
-          this.#opts.observer.failedSend();
-          await client.query(
-            'UPDATE outbox SET attempts = attempts + 1, last_error = $2 WHERE id = ANY($1::bigint[])',
-            [ids, String((error as Error).message ?? error).slice(0, 500)],
-          );
-        }
+    await withClient(this.#opts.pool, async (client) => {
+      try {
+        await client.query('BEGIN');
+        rows = (await client.query<ClaimedRow>({ name: 'outbox-claim', text: CLAIM, values: [this.#opts.batchSize] }))
+          .rows;
+        if (rows.length > 0) sendError = await this.#send(client, rows);
+        await client.query('COMMIT');
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => {});
+        throw error;
       }
-      await client.query('COMMIT');
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => {});
-      throw error;
-    } finally {
-      client.release();
-    }
+    });
     if (sendError) throw sendError;
     const resent = rows.filter((r) => r.attempts > 0).length;
     this.stats.published += rows.length;
