@@ -2,21 +2,33 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type RunningKafka, startKafka } from '@metalmart/dev/kafka';
 import { readStackSettings } from '@metalmart/dev/settings';
+import { startKafkaProxy } from './kafka-proxy.ts';
 import { freeClusterPorts } from './processes.ts';
 
 /**
  * A real Kafka of one test's own (own ports, own data, the project's jars): one broker, or a cluster of
  * `nodes`, for tests that stop, freeze or kill Kafka without disturbing the shared broker the other tests use.
  */
-export async function startPrivateKafka(opts: { nodes?: number; overrides?: Record<string, string> } = {}) {
+export async function startPrivateKafka(
+  opts: {
+    nodes?: number;
+    overrides?: Record<string, string>;
+    /** One broker that clients reach only through a Kafka-aware proxy (it advertises the proxy's address). */
+    proxied?: boolean;
+  } = {},
+) {
   const projectData = readStackSettings().dataDir;
   const dataDir = await mkdtemp(join(projectData, 'test-kafka-'));
   const ports = await freeClusterPorts(opts.nodes ?? 1);
+  const proxy = opts.proxied ? await startKafkaProxy({ host: '127.0.0.1', port: ports.port }) : undefined;
   const kafka: RunningKafka = await startKafka({
     dataDir,
     ...ports,
     nodes: opts.nodes,
-    overrides: opts.overrides,
+    overrides: {
+      ...opts.overrides,
+      ...(proxy && { 'advertised.listeners': `PLAINTEXT://127.0.0.1:${proxy.port}` }),
+    },
     log: () => {},
     jarsDataDir: projectData,
   });
@@ -30,7 +42,8 @@ export async function startPrivateKafka(opts: { nodes?: number; overrides?: Reco
     node(id).signal(name);
   };
   return {
-    brokers: kafka.brokers,
+    brokers: proxy ? `127.0.0.1:${proxy.port}` : kafka.brokers,
+    proxy,
     nodes: kafka.nodes,
     /** Stops (a controlled shutdown) node `id`, by default the only or first one. */
     stop: (id?: number) => node(id).stop(),
@@ -47,6 +60,7 @@ export async function startPrivateKafka(opts: { nodes?: number; overrides?: Reco
     async destroy() {
       for (const n of kafka.nodes) n.signal('SIGCONT');
       await kafka.stop();
+      await proxy?.close();
       await rm(dataDir, { recursive: true, force: true });
     },
   };

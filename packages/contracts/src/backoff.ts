@@ -18,6 +18,8 @@ export const BACKOFFS = {
   relay: { baseMs: 200, maxMs: 10_000 },
   /** The processor re-subscribing after the broker went away. */
   resubscribe: { baseMs: 500, maxMs: 10_000 },
+  /** The processor rejoining its group after a rejoin failed (the coordinator away) or heartbeats stalled. */
+  rejoin: { baseMs: 500, maxMs: 10_000 },
   /** One order's handling after a transient failure (the Order Service busy or away). */
   order: { baseMs: 500, maxMs: 15_000 },
   /** A dead-letter publish that Kafka refused. */

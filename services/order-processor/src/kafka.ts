@@ -1,3 +1,5 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { BACKOFFS, backoffDelay } from '@metalmart/contracts';
 import { clientOptions, type KafkaConnection } from '@metalmart/contracts/kafka-connection';
 import { RECORD_DESERIALIZERS } from '@metalmart/contracts/kafka-serde';
 import { Consumer, type Message } from '@platformatic/kafka';
@@ -83,6 +85,34 @@ export function createKafkaGroupMember(opts: KafkaMemberOptions): GroupMember {
     // makes that fetch read fresh metadata.
     consumer.clearMetadata();
   });
+  // A heartbeat answered "rejoin" (a rebalance) and that JoinGroup failed (the coordinator stopped, moving, or
+  // unreachable): @platformatic/kafka 2.12.1 then emits 'error' — unheard, it ends the process — and schedules no
+  // more heartbeats, so the member would sit outside its group for ever. Rejoin with backoff until it works.
+  let rejoining = false;
+  let closed = false;
+  async function rejoin(reason: string) {
+    if (rejoining || closed) return;
+    rejoining = true;
+    try {
+      for (let attempt = 1; !closed; attempt++) {
+        const delay = backoffDelay(attempt, BACKOFFS.rejoin);
+        opts.log.warn(`consumer group membership lost (${reason}); rejoining in ${delay} ms`);
+        await sleep(delay);
+        if (closed) return;
+        try {
+          await consumer.joinGroup({});
+          opts.log.info({ generation: consumer.generationId }, 'rejoined the consumer group');
+          return;
+        } catch (error) {
+          reason = (error as Error).message;
+        }
+      }
+    } finally {
+      rejoining = false;
+    }
+  }
+  consumer.on('error', (error: Error) => void rejoin(`rejoining failed: ${error.message}`));
+  consumer.on('consumer:heartbeat:stalled', () => void rejoin('heartbeats stalled'));
   const watch = setInterval(() => void rejoinIfPartitionsChanged(), opts.metadataMaxAgeMs);
   watch.unref();
   let checking = false;
@@ -161,6 +191,7 @@ export function createKafkaGroupMember(opts: KafkaMemberOptions): GroupMember {
       });
     },
     close: () => {
+      closed = true;
       clearInterval(watch);
       return consumer.close(true);
     },
