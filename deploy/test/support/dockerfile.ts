@@ -1,4 +1,6 @@
-// Reading a Dockerfile the way the tests need it: its stages and instructions (no Docker engine runs here).
+// Reading a Dockerfile the way the tests need it: its stages and instructions (no Docker engine runs here), and
+// the environment its final stage gives the process.
+import { readRepoFile } from './files.ts';
 
 export type Instruction = { keyword: string; args: string };
 export type Stage = { from: string; name?: string; instructions: Instruction[] };
@@ -41,3 +43,18 @@ export function parseDockerfile(text: string): { args: Record<string, string>; s
 
 export const all = (stage: Stage | undefined, keyword: string) =>
   (stage?.instructions ?? []).filter((i) => i.keyword === keyword).map((i) => i.args);
+
+/**
+ * The `ENV` of a Dockerfile's final stage (the image's runtime environment), `KEY=value` pairs with optional
+ * double quotes; a later `ENV` overrides an earlier one, as in Docker.
+ */
+export function imageEnv(dockerfile: string): Record<string, string> {
+  const final = parseDockerfile(readRepoFile(dockerfile)).stages.at(-1);
+  const env: Record<string, string> = {};
+  for (const args of all(final, 'ENV')) {
+    for (const [, key = '', quoted, plain] of args.matchAll(/(\w+)=(?:"([^"]*)"|(\S*))/g)) {
+      env[key] = quoted ?? plain ?? '';
+    }
+  }
+  return env;
+}
