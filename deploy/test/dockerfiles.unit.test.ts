@@ -9,49 +9,8 @@ import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { sep } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { all, parseDockerfile, type Stage } from './support/dockerfile.ts';
 import { listFiles, readRepoFile, repoPath } from './support/files.ts';
-
-type Instruction = { keyword: string; args: string };
-type Stage = { from: string; name?: string; instructions: Instruction[] };
-
-/** Dockerfile → stages of instructions (line continuations joined, comments and parser directives dropped). */
-function parseDockerfile(text: string): { args: Record<string, string>; stages: Stage[] } {
-  const logical: string[] = [];
-  let pending = '';
-  for (const raw of text.split('\n')) {
-    const line = raw.trim();
-    if (pending === '' && (line === '' || line.startsWith('#'))) continue;
-    if (line.startsWith('#')) continue; // comment inside a continued instruction
-    if (line.endsWith('\\')) {
-      pending += `${line.slice(0, -1).trim()} `;
-      continue;
-    }
-    logical.push(pending + line);
-    pending = '';
-  }
-  const args: Record<string, string> = {};
-  const stages: Stage[] = [];
-  for (const line of logical) {
-    const [, keyword = '', rest = ''] = /^(\S+)\s*(.*)$/.exec(line) ?? [];
-    const instruction = { keyword: keyword.toUpperCase(), args: rest };
-    if (instruction.keyword === 'FROM') {
-      const [, image = '', name] = /^(\S+)(?:\s+AS\s+(\S+))?$/i.exec(rest) ?? [];
-      const from = image.replace(/\$\{(\w+)\}/g, (_, arg: string) => args[arg] ?? `\${${arg}}`);
-      stages.push({ from, name, instructions: [] });
-    } else if (instruction.keyword === 'ARG' && stages.length === 0) {
-      const [name = '', value = ''] = rest.split('=');
-      args[name] = value;
-    } else {
-      const stage = stages.at(-1);
-      if (!stage) throw new Error(`${keyword} before FROM`);
-      stage.instructions.push(instruction);
-    }
-  }
-  return { args, stages };
-}
-
-const all = (stage: Stage | undefined, keyword: string) =>
-  (stage?.instructions ?? []).filter((i) => i.keyword === keyword).map((i) => i.args);
 
 /** COPY sources that come from the build context (not --from=<stage>). */
 function contextSources(stages: Stage[]): string[] {
