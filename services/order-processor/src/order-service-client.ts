@@ -75,12 +75,17 @@ export function createHttpOrderServiceClient(opts: {
     throw classifyResponse(response.statusCode, `${method} ${path}`, detail);
   }
 
-  const transition = createTransitionBatcher((transitions, callers) =>
-    inBatchSpan(
-      callers,
-      transitions.length,
-      async () => (await call<TransitionBatchResponse>('POST', '/internal/order-transitions', { transitions })).results,
-    ),
+  const transition = createTransitionBatcher(
+    (transitions, callers) =>
+      inBatchSpan(
+        callers,
+        transitions.length,
+        async () =>
+          (await call<TransitionBatchResponse>('POST', '/internal/order-transitions', { transitions })).results,
+      ),
+    // A batch the Order Service failed on (a 500: maybe one order of it) is resent one order at a time, so that
+    // order fails alone; an outage (UnavailableError) fails the whole batch, and every order waits alike.
+    { splitOn: (error) => error instanceof RequestFailedError },
   );
 
   return {

@@ -1,4 +1,5 @@
-// One order the Order Service can never handle (500 forever) among 10,000 that it can: the others ship and
+// One order the Order Service can never move (500 on every transitions batch carrying it) among 10,000 that it
+// can: its batch-mates are resent alone and never fail, the others ship and
 // are committed, the processor's memory stays flat while the stuck one holds its partition's commits, and
 // after PROCESSOR_MAX_ATTEMPTS it goes to the dead-letter topic with its reason — never skipped silently.
 import { deadLetterTopicOf, HEADERS } from '@metalmart/contracts';
@@ -38,9 +39,11 @@ describe('an order that fails forever', () => {
     const orderService = await startOrderService({ databaseUrl, kafkaBrokers: kafkaBrokers(), topic });
     stop.push(() => orderService.stop());
     const stuck = await placeOrder(orderService.url);
-    // Its GETs and every batch of transitions carrying it: the batch is split, and it fails alone.
-    const proxy = await startFaultyProxy(orderService.url, (_method, path, body) =>
-      `${path}${body}`.includes(stuck.id),
+    // Every batch of transitions carrying it (its GET passes): the batch is resent one order at a time, and it
+    // fails alone — its batch-mates never count a failure.
+    const proxy = await startFaultyProxy(
+      orderService.url,
+      (method, path, body) => method === 'POST' && path === '/internal/order-transitions' && body.includes(stuck.id),
     );
     stop.push(() => proxy.stop());
     const [record] = await consumeWithConsoleConsumer(kafkaBrokers(), { topic, maxMessages: 1 });
@@ -116,7 +119,17 @@ describe('an order that fails forever', () => {
       maxMessages: 1,
     });
     expect(letter?.key).toBe(stuck.id);
-    expect(letter?.headers[HEADERS.dlqError]).toMatch(/^FAILED 14 times, last: Order Service refused \(GET .* 500/);
+    expect(letter?.headers[HEADERS.dlqError]).toMatch(
+      /^FAILED 14 times, last: Order Service refused \(POST \/internal\/order-transitions → 500/,
+    );
+    // Only the stuck order ever failed: every "order handling failed" line is about its partition and offset.
+    const failures = processor.logs.flatMap((line) => {
+      if (!line.startsWith('{')) return [];
+      const entry = JSON.parse(line) as { msg?: string; partition?: number; offset?: string };
+      return entry.msg?.startsWith('order handling failed') ? [`${entry.partition}/${entry.offset}`] : [];
+    });
+    expect(failures.length).toBe(13);
+    expect(new Set(failures)).toEqual(new Set([`${record?.partition}/${record?.offset}`]));
     expect(letter?.headers[HEADERS.dlqSourceOffset]).toBe(String(record?.offset));
     await waitUntil(
       'every partition committed to its end',

@@ -47,9 +47,10 @@ function messageOf(issue: ValidationIssue): string {
 
 /**
  * PostgreSQL is there but cannot take the statement now: too many connections (53300), the statement was
- * cancelled by `statement_timeout` (57014). A retry later can succeed: 503, like an outage, not a 500.
+ * cancelled by `statement_timeout` (57014), it lost a deadlock or a serialization conflict more often than the
+ * store retries (40P01, 40001). A retry later can succeed: 503, like an outage, not a 500.
  */
-const DATABASE_BUSY_CODES = new Set(['53300', '57014']);
+const DATABASE_BUSY_CODES = new Set(['53300', '57014', '40P01', '40001']);
 function isDatabaseBusy(error: unknown): boolean {
   const code = (error as { code?: unknown })?.code;
   return typeof code === 'string' && DATABASE_BUSY_CODES.has(code);

@@ -35,6 +35,9 @@ SELECT o.id, o.event_id AS "eventId", o.topic, o.message_key AS key, o.payload, 
  LIMIT $1
    FOR UPDATE SKIP LOCKED`;
 
+/** How often waiting requests look for their events published by another instance's relay. */
+const OTHERS_CHECK_MS = 50;
+
 /**
  * Publishes outbox rows to Kafka. Woken in-process right after an order commits (so an event reaches Kafka
  * within milliseconds), and polling as the safety net. Retries with backoff while Kafka is down.
@@ -47,6 +50,8 @@ export class OutboxRelay {
   #running = false;
   #loop: Promise<void> | undefined;
   #failures = 0;
+  #otherRelaysWatch: NodeJS.Timeout | undefined;
+  #checkingOthers = false;
   /** Events published after an earlier attempt had failed: each may be a duplicate on the topic. */
   readonly stats = { published: 0, resent: 0, sendAttempts: 0, failedSends: 0 };
 
@@ -61,6 +66,7 @@ export class OutboxRelay {
 
   async stop(): Promise<void> {
     this.#running = false;
+    clearInterval(this.#otherRelaysWatch);
     this.#wake?.();
     await this.#loop;
   }
@@ -81,10 +87,42 @@ export class OutboxRelay {
   async waitUntilPublished(eventId: string): Promise<boolean> {
     const published = new Promise<boolean>((resolve) => this.#waiters.set(eventId, () => resolve(true)));
     this.wake();
+    this.#watchOtherRelays();
     const timeout = sleep(this.#opts.publishWaitMs, false, { ref: false });
     const result = await Promise.race([published, timeout]);
     this.#waiters.delete(eventId);
     return result;
+  }
+
+  /**
+   * Another instance's relay may claim and publish our rows (every relay takes the oldest unpublished ones), and
+   * nothing tells this one. While requests wait, ask PostgreSQL every OTHERS_CHECK_MS which of their events are
+   * published — one indexed lookup for all of them; with a single instance the waits end before it ever runs.
+   */
+  #watchOtherRelays(): void {
+    if (this.#otherRelaysWatch) return;
+    this.#otherRelaysWatch = setInterval(async () => {
+      if (this.#waiters.size === 0) {
+        clearInterval(this.#otherRelaysWatch);
+        this.#otherRelaysWatch = undefined;
+        return;
+      }
+      if (this.#checkingOthers) return;
+      this.#checkingOthers = true;
+      try {
+        const { rows } = await this.#opts.pool.query<{ eventId: string }>({
+          name: 'outbox-published-elsewhere',
+          text: 'SELECT event_id AS "eventId" FROM outbox WHERE event_id = ANY($1::uuid[]) AND published_at IS NOT NULL',
+          values: [[...this.#waiters.keys()]],
+        });
+        for (const { eventId } of rows) this.#waiters.get(eventId)?.();
+      } catch {
+        // PostgreSQL away: the waits end by their timeout, and the events are durable in the outbox.
+      } finally {
+        this.#checkingOthers = false;
+      }
+    }, OTHERS_CHECK_MS);
+    this.#otherRelaysWatch.unref();
   }
 
   async #run(): Promise<void> {

@@ -121,6 +121,20 @@ function toRecord(row: OrderRow): OrderRecord {
   };
 }
 
+/**
+ * Two processors' batches that share orders lock them in different orders and can deadlock: PostgreSQL then
+ * aborts one statement (40P01), which did nothing, so running it again is safe. A few tries; then the caller's 503.
+ */
+export async function retryOnDeadlock<T>(statement: () => Promise<T>, tries = 3): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await statement();
+    } catch (error) {
+      if ((error as { code?: string }).code !== '40P01' || attempt >= tries) throw error;
+    }
+  }
+}
+
 function uniqueViolation(error: unknown): string | undefined {
   const e = error as { code?: string; constraint?: string };
   return e.code === '23505' ? e.constraint : undefined;
@@ -198,20 +212,22 @@ export function createPostgresOrderStore(pool: pg.Pool): OrderStore {
 
     async applyTransitions(transitions: Transition[]) {
       const column = <T>(pick: (t: Transition, i: number) => T) => transitions.map(pick);
-      const { rows } = await pool.query<{ applied: boolean; current: OrderStatus | null; reached: boolean }>({
-        name: 'apply-transitions',
-        text: APPLY_TRANSITIONS,
-        values: [
-          column((t) => t.id),
-          column((t) => t.from),
-          column((t) => t.to),
-          column((t) => t.by.instance),
-          column((t) => t.by.topic),
-          column((t) => t.by.partition),
-          column((t) => t.by.offset),
-          column((_, i) => i),
-        ],
-      });
+      const { rows } = await retryOnDeadlock(() =>
+        pool.query<{ applied: boolean; current: OrderStatus | null; reached: boolean }>({
+          name: 'apply-transitions',
+          text: APPLY_TRANSITIONS,
+          values: [
+            column((t) => t.id),
+            column((t) => t.from),
+            column((t) => t.to),
+            column((t) => t.by.instance),
+            column((t) => t.by.topic),
+            column((t) => t.by.partition),
+            column((t) => t.by.offset),
+            column((_, i) => i),
+          ],
+        }),
+      );
       return rows.map((row): TransitionResult => {
         if (row.applied) return { kind: 'applied' };
         if (row.current === null) return { kind: 'not-found' };
