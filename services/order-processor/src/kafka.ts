@@ -143,33 +143,72 @@ export function createKafkaGroupMember(opts: KafkaMemberOptions): GroupMember {
   });
   return {
     async consume(topic) {
-      const stream = await consumer.consume({
-        topics: [topic],
-        autocommit: false,
-        mode: 'committed',
-        // A new group starts from the beginning: no order lost on a cold start.
-        fallbackMode: 'earliest',
-        maxWaitTime: 500,
-        // Enough read-ahead to keep every in-flight slot busy, not a backlog in memory (defaults: 1024, 50 MB).
-        highWaterMark: 256,
-        maxBytes: 8 * 1024 * 1024,
-      });
+      const open = () =>
+        consumer.consume({
+          topics: [topic],
+          autocommit: false,
+          mode: 'committed',
+          // A new group starts from the beginning: no order lost on a cold start.
+          fallbackMode: 'earliest',
+          maxWaitTime: 500,
+          // Enough read-ahead to keep every in-flight slot busy, not a backlog in memory (defaults: 1024, 50 MB).
+          highWaterMark: 256,
+          maxBytes: 8 * 1024 * 1024,
+        });
+      type Stream = Awaited<ReturnType<typeof open>>;
+      // One library stream per group generation. @platformatic/kafka 2.12.1 keeps its stream across a rebalance and
+      // rewinds it to the committed offsets, but a fetch it sent before the join may answer after that rewind: its
+      // records are tagged with the new generation and it moves the read position past them — past offsets this
+      // member never received in the new generation (a partition that moved away and came back). A fresh stream
+      // starts at the committed offsets and never sees an answer to an earlier fetch; the old one is closed.
+      let current: { stream: Stream; generation: number } = { stream: await open(), generation: consumer.generationId };
+      let closed = false;
+      let switching: Promise<void> = Promise.resolve();
+      const onJoin = () => {
+        switching = switching.then(async () => {
+          if (closed || current.generation === consumer.generationId) return;
+          const old = current.stream;
+          try {
+            // Opened before the old one closes, so the topic stays subscribed and no rejoin is needed.
+            current = { stream: await open(), generation: consumer.generationId };
+          } catch (error) {
+            opts.log.warn(`could not open a stream for the new generation (${(error as Error).message})`);
+          }
+          await old.close().catch(() => {});
+        });
+      };
+      consumer.on('consumer:group:join', onJoin);
+      const stop = async () => {
+        closed = true;
+        consumer.removeListener('consumer:group:join', onJoin);
+        await switching;
+        await current.stream.close();
+      };
       return {
         async *[Symbol.asyncIterator]() {
-          for await (const message of stream as AsyncIterable<Message<string, Buffer, string, string>>) {
-            const meta = message.metadata as { consumer?: { generationId?: number } };
-            yield {
-              topic: message.topic,
-              partition: message.partition,
-              offset: message.offset,
-              generation: meta.consumer?.generationId ?? consumer.generationId,
-              key: message.key,
-              value: message.value,
-              headers: message.headers,
-            };
+          try {
+            while (!closed) {
+              const { stream, generation } = current;
+              for await (const message of stream as AsyncIterable<Message<string, Buffer, string, string>>) {
+                if (current.stream !== stream) continue; // read ahead by a stream already replaced: dropped
+                yield {
+                  topic: message.topic,
+                  partition: message.partition,
+                  offset: message.offset,
+                  generation,
+                  key: message.key,
+                  value: message.value,
+                  headers: message.headers,
+                };
+              }
+              await switching;
+              if (current.stream === stream) return; // ended, not replaced: the consumer loop subscribes again
+            }
+          } finally {
+            await stop();
           }
         },
-        close: () => stream.close(),
+        close: stop,
       };
     },
     commit: (offsets) => consumer.commit({ offsets: offsets.map((o) => ({ ...o, leaderEpoch: -1 })) }),
