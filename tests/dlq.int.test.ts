@@ -1,10 +1,21 @@
 // `npm run dlq`: an event whose order was unknown when it arrived is dead-lettered with its reason, listed, and —
 // once the order exists — replayed to its topic, where the processor ships it.
 import { spawn } from 'node:child_process';
+import { deadLetterTopicOf, HEADERS } from '@metalmart/contracts';
+import { clientOptions } from '@metalmart/contracts/kafka-connection';
+import { Producer, stringSerializers } from '@platformatic/kafka';
 import { afterAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '../dev/src/settings.ts';
 import { statusCounts } from './support/fleet.ts';
-import { createTestDatabase, createTestTopic, kafkaBrokers, sendRecords, uniqueName } from './support/infra.ts';
+import {
+  createTestDatabase,
+  createTestTopic,
+  kafkaBrokers,
+  kafkaConnection,
+  sendRecords,
+  uniqueName,
+} from './support/infra.ts';
+import { consumeWithConsoleConsumer, runKafkaToolOrThrow } from './support/kafka-tools.ts';
 import { insertOrderOf, orderCreatedEvent } from './support/orders.ts';
 import { type ServiceProcess, startOrderService, startProcessor, waitUntil } from './support/processes.ts';
 
@@ -71,5 +82,64 @@ describe('npm run dlq', () => {
     );
     expect((await dlq(topic, 'replay', '99')).code).toBe(1);
     expect((await dlq(topic, 'nonsense')).code).toBe(2);
+  });
+
+  it('sends a letter too large for the dead-letter topic without its value, and replays the original from its source', async () => {
+    const databaseUrl = await createTestDatabase();
+    const topic = await createTestTopic('dlq-large');
+    // The dead-letter topic takes less than the source topic: the original plus the dlq_* headers cannot fit.
+    await runKafkaToolOrThrow(kafkaBrokers(), 'configs', [
+      ...['--alter', '--entity-type', 'topics', '--entity-name', deadLetterTopicOf(topic)],
+      ...['--add-config', 'max.message.bytes=2000'],
+    ]);
+    const orderService = await startOrderService({ databaseUrl, kafkaBrokers: kafkaBrokers(), topic });
+    running.push(orderService);
+    running.push(
+      await startProcessor({
+        kafkaBrokers: kafkaBrokers(),
+        topic,
+        groupId: uniqueName('dlq-large-group'),
+        orderServiceUrl: orderService.url,
+        instance: 'dlq-large',
+      }),
+    );
+    const event = orderCreatedEvent(); // its order is unknown: POISON
+    const producer = new Producer({
+      clientId: uniqueName('dlq-large'),
+      ...clientOptions(kafkaConnection()),
+      serializers: stringSerializers,
+    });
+    try {
+      await producer.send({
+        messages: [
+          { topic, key: event.order.id, value: JSON.stringify(event), headers: new Map([['note', 'x'.repeat(3000)]]) },
+        ],
+      });
+    } finally {
+      await producer.close();
+    }
+    const [letter] = await consumeWithConsoleConsumer(kafkaBrokers(), {
+      topic: deadLetterTopicOf(topic),
+      maxMessages: 1,
+      timeoutMs: 60_000,
+    });
+    expect(letter?.key).toBe(event.order.id);
+    expect(letter?.headers[HEADERS.dlqError]).toMatch(/^POISON: unknown order/);
+    expect(Number(letter?.headers[HEADERS.dlqValueOmitted])).toBe(JSON.stringify(event).length);
+    expect(letter?.headers.note).toBeUndefined();
+    expect(letter?.headers[HEADERS.dlqSourceOffset]).toBe('0');
+
+    await insertOrderOf(databaseUrl, event);
+    const replay = await dlq(topic, 'replay', '0');
+    expect(replay.code, replay.output).toBe(0);
+    await waitUntil(
+      'the replayed order shipped',
+      async () => (await statusCounts(databaseUrl, [event.order.id])).shipped === 1,
+      60_000,
+    );
+    const records = await consumeWithConsoleConsumer(kafkaBrokers(), { topic, maxMessages: 2, timeoutMs: 8000 });
+    const replayed = records.find((r) => r.headers.replayed_from_dlq_offset === '0');
+    expect(replayed?.value).toBe(JSON.stringify(event));
+    expect(replayed?.headers.note).toHaveLength(3000);
   });
 });

@@ -17,4 +17,6 @@ export const HEADERS = {
   dlqSourceTopic: 'dlq_source_topic',
   dlqSourcePartition: 'dlq_source_partition',
   dlqSourceOffset: 'dlq_source_offset',
+  /** Set (to the value's size in bytes) when the letter was too large for the topic and went without its value. */
+  dlqValueOmitted: 'dlq_value_omitted',
 } as const;

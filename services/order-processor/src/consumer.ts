@@ -33,6 +33,9 @@ export interface OrderConsumerDeps {
   observer?: ProcessorObserver;
 }
 
+/** Failed dead-letter sends after which a letter counts as stuck (logged as an error, in /metrics). */
+const DEAD_LETTER_STUCK_AFTER = 5;
+
 const partitionKey = (topic: string, partition: number) => `${topic}:${partition}`;
 
 /**
@@ -146,6 +149,7 @@ export class OrderConsumer {
         return;
       } catch (error) {
         if (signal.aborted) return; // shutting down: not done, so not committed; redelivered later
+        if (this.#revoked(ticket, where)) return;
         const code = failureCode(error);
         const message = (error as Error).message;
         if (code === 'FAILED') failed += 1;
@@ -164,8 +168,20 @@ export class OrderConsumer {
         // Not a bad message: keep it (the workflow resumes from the order's current status).
         this.#deps.log.warn({ ...where, code, attempt, failed, delay }, `order handling failed (${message}); retrying`);
         await this.#wait(delay, signal).catch(() => {});
+        if (this.#revoked(ticket, where)) return;
       }
     }
+  }
+
+  /**
+   * Its partition moved to another member (or away and back: a new ownership re-reads it from the committed
+   * offset): the new owner handles the order, so this attempt stops retrying and never dead-letters it.
+   */
+  #revoked(ticket: Ticket, where: object): boolean {
+    if (this.#tracker.owns(ticket)) return false;
+    this.#observer.fenced('revoked');
+    this.#deps.log.info(where, 'partition revoked: leaving the order to its new owner');
+    return true;
   }
 
   async #deadLetter(delivery: Delivery, reason: string, traceId: string | undefined): Promise<boolean> {
@@ -174,22 +190,38 @@ export class OrderConsumer {
       { ...source, offset: source.offset.toString(), traceId, reason },
       'message → dead-letter topic',
     );
-    for (let attempt = 1; !this.#abort.signal.aborted; attempt++) {
-      try {
-        await this.#deps.deadLetters.publish({
-          key: delivery.key,
-          value: delivery.value,
-          headers: delivery.headers,
-          error: reason,
-          source,
-        });
-        return true;
-      } catch (error) {
-        this.#deps.log.warn(`dead-letter publish failed (${(error as Error).message}); retry ${attempt}`);
-        await this.#wait(backoffDelay(attempt, BACKOFFS.deadLetter), this.#abort.signal).catch(() => {});
+    let stuck = false;
+    try {
+      for (let attempt = 1; !this.#abort.signal.aborted; attempt++) {
+        try {
+          await this.#deps.deadLetters.publish({
+            key: delivery.key,
+            value: delivery.value,
+            headers: delivery.headers,
+            error: reason,
+            source,
+          });
+          if (stuck) this.#deps.log.info({ ...source, offset: source.offset.toString() }, 'stuck dead letter written');
+          return true;
+        } catch (error) {
+          const message = (error as Error).message;
+          if (attempt === DEAD_LETTER_STUCK_AFTER) {
+            // Never dropped (nothing is lost): it keeps being retried, its partition's commits wait at its offset,
+            // and the gauge and this line say so until Kafka takes it (the topic created, an ACL granted).
+            stuck = true;
+            this.#observer.deadLetterStuck(1);
+            this.#deps.log.error(
+              { ...source, offset: source.offset.toString(), traceId },
+              `dead letter refused ${attempt} times (${message}): its partition does not commit past it until Kafka takes it`,
+            );
+          } else this.#deps.log.warn(`dead-letter publish failed (${message}); retry ${attempt}`);
+          await this.#wait(backoffDelay(attempt, BACKOFFS.deadLetter), this.#abort.signal).catch(() => {});
+        }
       }
+      return false;
+    } finally {
+      if (stuck) this.#observer.deadLetterStuck(-1);
     }
-    return false;
   }
 
   /** One flush at a time, so an older offset can never be committed after a newer one. */

@@ -16,7 +16,26 @@ export interface DeadLetterPublisher {
   close(): Promise<void>;
 }
 
-/** Sends poison messages, unchanged plus why and where from, to the dead-letter topic. */
+/** True when Kafka refused a record for its size (the topic's `max.message.bytes`, the broker's `message.max.bytes`). */
+export function isTooLarge(error: unknown): boolean {
+  const seen = new Set<unknown>();
+  const walk = (e: unknown): boolean => {
+    if (!e || typeof e !== 'object' || seen.has(e)) return false;
+    seen.add(e);
+    const { apiId, errors, cause } = e as { apiId?: string; errors?: unknown[]; cause?: unknown };
+    if (apiId === 'MESSAGE_TOO_LARGE' || apiId === 'RECORD_LIST_TOO_LARGE') return true;
+    return (errors ?? []).some(walk) || walk(cause);
+  };
+  return walk(error);
+}
+
+/**
+ * Sends poison messages, unchanged plus why and where from, to the dead-letter topic. A letter the topic refuses
+ * for its size (the original record plus those headers) goes without its value and its own headers, marked
+ * `dlq_value_omitted` with the value's size: still a dead letter with its reason and source offset (where the
+ * original stays readable while the source topic keeps it; Replay reads it there), never a partition held for
+ * ever by a letter that cannot be written.
+ */
 export function createKafkaDeadLetterPublisher(
   kafka: KafkaConnection,
   topic: string,
@@ -33,11 +52,21 @@ export function createKafkaDeadLetterPublisher(
   return { publish, close: () => producer.close() };
 
   async function publish(letter: DeadLetter) {
-    const headers = new Map(letter.headers);
-    headers.set(HEADERS.dlqError, letter.error.slice(0, 1000));
-    headers.set(HEADERS.dlqSourceTopic, letter.source.topic);
-    headers.set(HEADERS.dlqSourcePartition, String(letter.source.partition));
-    headers.set(HEADERS.dlqSourceOffset, letter.source.offset.toString());
-    await producer.send({ messages: [{ topic, key: letter.key, value: letter.value, headers }] });
+    const why = (error: string) =>
+      new Map<string, string>([
+        [HEADERS.dlqError, error],
+        [HEADERS.dlqSourceTopic, letter.source.topic],
+        [HEADERS.dlqSourcePartition, String(letter.source.partition)],
+        [HEADERS.dlqSourceOffset, letter.source.offset.toString()],
+      ]);
+    const headers = new Map([...letter.headers, ...why(letter.error.slice(0, 1000))]);
+    try {
+      await producer.send({ messages: [{ topic, key: letter.key, value: letter.value, headers }] });
+    } catch (error) {
+      if (!isTooLarge(error)) throw error;
+      const reduced = why(letter.error.slice(0, 200));
+      reduced.set(HEADERS.dlqValueOmitted, String(letter.value?.length ?? 0));
+      await producer.send({ messages: [{ topic, key: letter.key, value: undefined, headers: reduced }] });
+    }
   }
 }

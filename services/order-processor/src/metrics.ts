@@ -16,6 +16,8 @@ export interface ProcessorObserver {
   retried(code: FailureCode): void;
   deadLettered(kind: 'poison' | 'exhausted'): void;
   fenced(reason: Fenced): void;
+  /** A dead letter Kafka keeps refusing (+1 when it starts to count as stuck, -1 when it is written at last). */
+  deadLetterStuck(delta: 1 | -1): void;
   rebalanced(): void;
   stage(status: string, seconds: number): void;
 }
@@ -26,6 +28,7 @@ export const quietObserver: ProcessorObserver = {
   retried() {},
   deadLettered() {},
   fenced() {},
+  deadLetterStuck() {},
   rebalanced() {},
   stage() {},
 };
@@ -65,6 +68,11 @@ export function createProcessorMetrics(opts: { lag: () => Promise<PartitionLag[]
     labelNames: ['reason'] as const,
     registers: [registry],
   });
+  const stuckLetters = new Gauge({
+    name: 'metalmart_dead_letters_stuck',
+    help: "Dead letters Kafka refused DEAD_LETTER_STUCK_AFTER times or more (topic missing, not allowed): each holds its partition's commits",
+    registers: [registry],
+  });
   const rebalances = new Counter({
     name: 'metalmart_rebalances_total',
     help: 'Consumer-group (re)joins of this instance',
@@ -101,6 +109,7 @@ export function createProcessorMetrics(opts: { lag: () => Promise<PartitionLag[]
     retried: (code) => retries.inc({ code }),
     deadLettered: (kind) => deadLettered.inc({ kind }),
     fenced: (reason) => fenced.inc({ reason }),
+    deadLetterStuck: (delta) => stuckLetters.inc(delta),
     rebalanced: () => rebalances.inc(),
     stage: (status, seconds) => stages.observe({ status }, seconds),
   };
@@ -113,6 +122,7 @@ export function createProcessorMetrics(opts: { lag: () => Promise<PartitionLag[]
       retries: await total(retries),
       deadLettered: await total(deadLettered),
       fenced: await total(fenced),
+      deadLettersStuck: (await stuckLetters.get()).values[0]?.value ?? 0,
       rebalances: await total(rebalances),
     };
   }

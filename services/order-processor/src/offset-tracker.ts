@@ -29,7 +29,7 @@ export interface Ticket {
   readonly entry: Entry;
 }
 
-export type Fenced = 'not-assigned' | 'old-generation' | 'duplicate';
+export type Fenced = 'not-assigned' | 'old-generation' | 'duplicate' | 'revoked';
 
 export class OffsetTracker {
   readonly #lanes = new Map<string, Lane>();
@@ -57,6 +57,11 @@ export class OffsetTracker {
     const entry = { offset, done: false };
     entries.splice(at, 0, entry);
     return { partition, lane, entry };
+  }
+
+  /** False once the ticket's ownership period ended (its partition revoked, even if it came back since). */
+  owns(ticket: Ticket): boolean {
+    return this.#lanes.get(ticket.partition) === ticket.lane;
   }
 
   /** Marks a message done and advances its partition's watermark over every finished head entry. */

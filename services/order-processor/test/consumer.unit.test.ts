@@ -216,6 +216,28 @@ describe('order consumer loop', () => {
     await consumer.stop();
   });
 
+  it('given an order failing when its partition moves away, then it stops retrying and is never dead-lettered', async () => {
+    const kafka = fakeMember();
+    const flow = controllableWorkflow();
+    const letters: DeadLetter[] = [];
+    const fenced: string[] = [];
+    // The rebalance happens while the first attempt is failing: partition 0 now belongs to another member.
+    flow.failures.set(id(0, 1), () => {
+      kafka.join(2, [1]);
+      return new RequestFailedError('Order Service refused (POST … → 500)');
+    });
+    const consumer = consumerWith(kafka.member, flow.workflow, { maxAttempts: 1, letters, fenced });
+    consumer.start();
+    kafka.join(1, [0]);
+    kafka.deliver(0, 1, 1);
+    await eventually(() => expect(fenced).toEqual(['revoked']));
+    await tick(20);
+    expect(flow.started).toEqual([id(0, 1)]); // no second attempt
+    expect(letters).toEqual([]); // maxAttempts 1 would have dead-lettered it had it still been ours
+    expect(kafka.commits.map((c) => c.partition)).not.toContain(0);
+    await consumer.stop();
+  });
+
   it('never dead-letters while the Order Service is unavailable, however long', async () => {
     const kafka = fakeMember();
     const flow = controllableWorkflow();
@@ -231,6 +253,45 @@ describe('order consumer loop', () => {
     flow.finish(id(0, 0));
     await eventually(() => expect(kafka.lastCommit(0)).toBe(1n));
     expect(letters).toHaveLength(0);
+    await consumer.stop();
+  });
+
+  it('given a dead letter Kafka keeps refusing, then it counts as stuck, holds its partition, and is written once Kafka takes it', async () => {
+    const kafka = fakeMember();
+    const flow = controllableWorkflow();
+    const stuck: number[] = [];
+    let refusals = 8;
+    const written: DeadLetter[] = [];
+    const consumer = new OrderConsumer({
+      member: kafka.member,
+      topic,
+      groupId: 'test-group',
+      concurrency: 4,
+      processOrder: flow.workflow,
+      deadLetters: {
+        publish: async (letter) => {
+          if (refusals-- > 0) throw new Error('UNKNOWN_TOPIC_OR_PARTITION');
+          written.push(letter);
+        },
+        close: async () => {},
+      },
+      log: quiet,
+      shutdownGraceMs: 50,
+      maxAttempts: 3,
+      commitIntervalMs: 5,
+      wait: () => tick(1),
+      observer: { ...quietObserver, deadLetterStuck: (delta) => stuck.push(delta) },
+    });
+    consumer.start();
+    kafka.join(1, [0]);
+    kafka.deliver(0, 0, 1, 'not json');
+    kafka.deliver(0, 1, 1);
+    flow.finish(id(0, 1));
+    await eventually(() => expect(stuck).toEqual([1]));
+    expect(kafka.commits.every((c) => c.offset === 0n)).toBe(true); // nothing committed past the stuck letter
+    await eventually(() => expect(written).toHaveLength(1));
+    expect(stuck).toEqual([1, -1]);
+    await eventually(() => expect(kafka.lastCommit(0)).toBe(2n));
     await consumer.stop();
   });
 

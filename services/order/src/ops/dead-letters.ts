@@ -122,9 +122,27 @@ export async function findDeadLetter(kafka: KafkaConnection, topic: string, offs
   });
 }
 
-/** Publishes the original record (key, value, headers without the dead-letter ones) to its source topic again. */
+/** The record at a source offset, for a letter that went without its value (too large for the dead-letter topic). */
+async function originalOf(kafka: KafkaConnection, letter: DeadLetterRecord): Promise<DlqMessage> {
+  const { topic, partition } = letter.source;
+  const offset = BigInt(letter.source.offset);
+  const [message] = await withReader(kafka, (consumer) =>
+    readFrom(consumer, topic, [{ partition, offset }], new Map([[partition, offset + 1n]]), 1),
+  );
+  if (message?.offset !== offset) {
+    throw new Error(`the original record is no longer in ${topic} (partition ${partition}, offset ${offset})`);
+  }
+  return message;
+}
+
+/**
+ * Publishes the original record (key, value, headers without the dead-letter ones) to its source topic again;
+ * for a letter without its value, the record read back at its source offset.
+ */
 export async function replayDeadLetter(kafka: KafkaConnection, letter: DeadLetterRecord): Promise<void> {
-  const headers = new Map([...letter.headers].filter(([name]) => !name.startsWith('dlq_')));
+  const original = letter.headers.has(HEADERS.dlqValueOmitted) ? await originalOf(kafka, letter) : letter;
+  const headers = new Map([...original.headers].filter(([name]) => !name.startsWith('dlq_')));
+  const value = original.value;
   headers.set('replayed_from_dlq_offset', letter.offset.toString());
   const producer = new Producer({
     clientId: 'metalmart-dlq-replay',
@@ -134,7 +152,7 @@ export async function replayDeadLetter(kafka: KafkaConnection, letter: DeadLette
     serializers: RECORD_SERIALIZERS,
   });
   try {
-    await producer.send({ messages: [{ topic: letter.source.topic, key: letter.key, value: letter.value, headers }] });
+    await producer.send({ messages: [{ topic: letter.source.topic, key: letter.key, value, headers }] });
   } finally {
     await producer.close();
   }
