@@ -73,7 +73,7 @@ function snapshot(overrides: Partial<OpsSnapshot> = {}): OpsSnapshot {
       { at: '2026-01-05T10:00:01.000Z', state: 'PreparingRebalance', assignment: {} },
     ],
     rates: { accepted: [0, 1, 2, 12], shipped: [0, 0, 1, 3] },
-    outbox: { unpublished: 2, oldestAgeSeconds: 1.5 },
+    outbox: { unpublished: 2, parked: 0, oldestAgeSeconds: 1.5 },
     statuses: { pending: 4, processing: 1, confirmed: 0, shipped: 9 },
     transitions: [
       {
@@ -236,6 +236,26 @@ describe('ops page', () => {
     expect(screen.getByTestId('replay-status')).toHaveAttribute('role', 'status');
     expect(fetch).toHaveBeenCalledWith('/api/ops/dead-letters/17/replay', expect.objectContaining({ method: 'POST' }));
     expect(await within(section('Dead letters')).findByText('No dead letters')).toBeVisible();
+  });
+
+  it('shows parked outbox events and hands them back to the relay with a POST', async () => {
+    const user = userEvent.setup();
+    let parked = 2;
+    const fetch = fakeApi({
+      'GET /api/ops/snapshot': () => json(snapshot({ outbox: { unpublished: 0, parked, oldestAgeSeconds: null } })),
+      'GET /api/ops/dead-letters': () => json({ deadLetters: [] }),
+      'POST /api/ops/outbox/parked/republish': () => {
+        const republished = parked;
+        parked = 0;
+        return json({ republished });
+      },
+    });
+    renderApp('/ops', fetch);
+
+    expect(await screen.findByTestId('outbox-parked')).toHaveTextContent('2 events parked');
+    await user.click(screen.getByRole('button', { name: 'Republish parked' }));
+    expect(fetch).toHaveBeenCalledWith('/api/ops/outbox/parked/republish', expect.objectContaining({ method: 'POST' }));
+    await waitFor(() => expect(screen.queryByTestId('outbox-parked')).toBeNull());
   });
 
   it('shows the problem detail when a replay is turned down', async () => {

@@ -99,6 +99,8 @@ export const OpsSnapshotSchema = Type.Object({
   rates: Type.Object({ accepted: Type.Array(Type.Number()), shipped: Type.Array(Type.Number()) }),
   outbox: Type.Object({
     unpublished: Type.Integer({ minimum: 0 }),
+    /** Events Kafka will not take as they are (too large, topic gone, not allowed): set aside until republished. */
+    parked: Type.Integer({ minimum: 0 }),
     oldestAgeSeconds: Type.Union([Type.Number({ minimum: 0 }), Type.Null()]),
   }),
   statuses: Type.Record(Type.String(), Type.Integer({ minimum: 0 })),
@@ -119,3 +121,7 @@ export const OpsDeadLettersSchema = Type.Object({ deadLetters: Type.Array(OpsDea
 export type OpsDeadLetter = Static<typeof OpsDeadLetterSchema>;
 
 export const OpsReplaySchema = Type.Object({ replayed: Offset, topic: Type.String() });
+export const OpsRepublishedSchema = Type.Object({
+  /** Parked outbox events handed back to the relay. */
+  republished: Type.Integer({ minimum: 0 }),
+});

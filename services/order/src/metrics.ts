@@ -25,10 +25,18 @@ export function createOrderServiceMetrics(opts: { backlog: () => Promise<OutboxB
   };
   new Gauge({
     name: 'metalmart_outbox_unpublished',
-    help: 'Outbox events not yet on Kafka',
+    help: 'Outbox events not yet on Kafka (parked ones not counted)',
     registers: [registry],
     async collect() {
       this.set((await read()).unpublished);
+    },
+  });
+  new Gauge({
+    name: 'metalmart_outbox_parked',
+    help: 'Outbox events Kafka will not take as they are (too large, topic gone, not allowed): set aside, see /api/ops',
+    registers: [registry],
+    async collect() {
+      this.set((await read()).parked);
     },
   });
   new Gauge({

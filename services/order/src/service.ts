@@ -8,7 +8,7 @@ import { createOrderServiceMetrics } from './metrics.ts';
 import { findDeadLetter, replayDeadLetter } from './ops/dead-letters.ts';
 import { createKafkaQueue } from './ops/kafka-queue.ts';
 import { createOpsMonitor } from './ops/monitor.ts';
-import { outboxBacklog } from './outbox/backlog.ts';
+import { outboxBacklog, republishParked } from './outbox/backlog.ts';
 import { startOutboxPruner } from './outbox/pruner.ts';
 import { OutboxRelay } from './outbox/relay.ts';
 import { withCatalogCache } from './store/catalog-cache.ts';
@@ -71,6 +71,11 @@ export async function createOrderService(config: OrderServiceConfig, log: Fastif
         monitor,
         findDeadLetter: (offset: bigint) => findDeadLetter(kafka, topic, offset),
         replayDeadLetter: (letter) => replayDeadLetter(kafka, letter),
+        async republishParked() {
+          const republished = await republishParked(pool);
+          relay.wake();
+          return republished;
+        },
       },
     }),
     relay,

@@ -61,7 +61,7 @@ describe('health and documentation', () => {
     const ready = (await service.app.inject('/readyz')).json();
     expect(ready).toMatchObject({ status: 'ready', checks: { postgres: true, kafka: true } });
     expect(ready.outbox.unpublished).toBeTypeOf('number');
-    expect(Object.keys(ready.outbox)).toEqual(['unpublished', 'oldestUnpublishedSeconds']);
+    expect(Object.keys(ready.outbox)).toEqual(['unpublished', 'parked', 'oldestUnpublishedSeconds']);
     const spec = (await service.app.inject('/api/openapi.json')).json();
     expect(spec.openapi).toMatch(/^3\./);
     const body = spec.paths['/api/orders'].post.requestBody.content['application/json'].schema;

@@ -12,7 +12,7 @@ async function readyz(report: ReadinessReport) {
 
 describe('health endpoints', () => {
   it('stays ready while Kafka is down (orders wait in the outbox) and says so', async () => {
-    const outbox = { unpublished: 12, oldestUnpublishedSeconds: 41.5 };
+    const outbox = { unpublished: 12, parked: 0, oldestUnpublishedSeconds: 41.5 };
     expect(await readyz({ postgres: true, kafka: false, outbox })).toEqual({
       status: 200,
       body: { status: 'ready', checks: { postgres: true, kafka: false }, outbox },

@@ -58,7 +58,7 @@ describe('transactional outbox', () => {
       expect(records.map((r) => r.key).sort()).toEqual([...ids].sort());
       const after = (await service.app.inject('/readyz')).json();
       expect(after.checks).toEqual({ postgres: true, kafka: true });
-      expect(after.outbox).toEqual({ unpublished: 0, oldestUnpublishedSeconds: null });
+      expect(after.outbox).toEqual({ unpublished: 0, parked: 0, oldestUnpublishedSeconds: null });
     } finally {
       await db.end();
       await service.close();

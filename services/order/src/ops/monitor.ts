@@ -66,8 +66,12 @@ export function createOpsMonitor(opts: {
       statuses: Object.fromEntries(statuses.value.rows.map((r) => [r.status, r.n])),
       outbox:
         outbox.status === 'fulfilled'
-          ? { unpublished: outbox.value.unpublished, oldestAgeSeconds: outbox.value.oldestUnpublishedSeconds }
-          : { unpublished: 0, oldestAgeSeconds: null },
+          ? {
+              unpublished: outbox.value.unpublished,
+              parked: outbox.value.parked,
+              oldestAgeSeconds: outbox.value.oldestUnpublishedSeconds,
+            }
+          : { unpublished: 0, parked: 0, oldestAgeSeconds: null },
       transitions:
         transitions.status === 'fulfilled'
           ? transitions.value.rows.map((t) => ({ ...t, at: new Date(t.at).toISOString() }))

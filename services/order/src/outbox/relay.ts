@@ -23,12 +23,12 @@ export interface OutboxRelayOptions {
   };
 }
 
-// The oldest unpublished rows, skipping rows another relay holds, and never a row whose key has an older
-// unpublished row (so two instances cannot reorder one order's events).
+// The oldest unpublished rows, skipping rows another relay holds and parked ones, and never a row whose key has an
+// older unpublished row, parked or not (so two instances cannot reorder one order's events).
 const CLAIM = `
 SELECT o.id, o.event_id AS "eventId", o.topic, o.message_key AS key, o.payload, o.headers, o.attempts, o.created_at AS "createdAt"
   FROM outbox o
- WHERE o.published_at IS NULL
+ WHERE o.published_at IS NULL AND o.parked_at IS NULL
    AND NOT EXISTS (SELECT 1 FROM outbox older
                     WHERE older.message_key = o.message_key AND older.published_at IS NULL AND older.id < o.id)
  ORDER BY o.id
@@ -53,7 +53,9 @@ export class OutboxRelay {
   #otherRelaysWatch: NodeJS.Timeout | undefined;
   #checkingOthers = false;
   /** Events published after an earlier attempt had failed: each may be a duplicate on the topic. */
-  readonly stats = { published: 0, resent: 0, sendAttempts: 0, failedSends: 0 };
+  readonly stats = { published: 0, resent: 0, sendAttempts: 0, failedSends: 0, parked: 0 };
+  /** Rows the current drain published (reported once its transaction committed). */
+  #sent: ClaimedRow[] = [];
 
   constructor(opts: OutboxRelayOptions) {
     this.#opts = { batchSize: 500, observer: { published() {}, failedSend() {} }, ...opts };
@@ -164,33 +166,74 @@ export class OutboxRelay {
     });
   }
 
-  /** Sends claimed rows and marks them published, or records the failure on them (resolves with it). */
+  /**
+   * Sends claimed rows and marks them published, or records the failure on them (resolves with it). A batch that
+   * Kafka refused for what is in it, not for being away, is sent again one row at a time: the rows it takes go out,
+   * and each row it will never take as it is gets parked, so one such row never holds back the rows behind it.
+   */
   async #send(client: pg.PoolClient, rows: ClaimedRow[]): Promise<unknown> {
-    const ids = rows.map((r) => r.id);
+    const error = await this.#trySend(client, rows);
+    if (!error) return undefined;
+    if (!unpublishable(error)) {
+      await this.#recordFailure(client, rows, error);
+      return error;
+    }
+    for (const [i, row] of rows.entries()) {
+      const rowError = rows.length === 1 ? error : await this.#trySend(client, [row]);
+      if (!rowError) continue;
+      if (unpublishable(rowError)) {
+        await this.#park(client, row, rowError);
+        continue;
+      }
+      await this.#recordFailure(client, rows.slice(i), rowError); // Kafka went away meanwhile
+      return rowError;
+    }
+    return undefined;
+  }
+
+  /** One send; on success the rows are marked published. Resolves with the error of a failed send. */
+  async #trySend(client: pg.PoolClient, rows: ClaimedRow[]): Promise<unknown> {
     try {
       this.stats.sendAttempts += 1;
       await this.#opts.producer.send(rows);
-      await client.query({
-        name: 'outbox-mark-published',
-        text: 'UPDATE outbox SET published_at = clock_timestamp() WHERE id = ANY($1::bigint[])',
-        values: [ids],
-      });
-      return undefined;
     } catch (error) {
       this.stats.failedSends += 1;
       this.#opts.observer.failedSend();
-      await client.query('UPDATE outbox SET attempts = attempts + 1, last_error = $2 WHERE id = ANY($1::bigint[])', [
-        ids,
-        String((error as Error).message ?? error).slice(0, 500),
-      ]);
       return error;
     }
+    await client.query({
+      name: 'outbox-mark-published',
+      text: 'UPDATE outbox SET published_at = clock_timestamp() WHERE id = ANY($1::bigint[])',
+      values: [rows.map((r) => r.id)],
+    });
+    this.#sent.push(...rows);
+    return undefined;
+  }
+
+  async #recordFailure(client: pg.PoolClient, rows: ClaimedRow[], error: unknown): Promise<void> {
+    await client.query('UPDATE outbox SET attempts = attempts + 1, last_error = $2 WHERE id = ANY($1::bigint[])', [
+      rows.map((r) => r.id),
+      errorText(error),
+    ]);
+  }
+
+  async #park(client: pg.PoolClient, row: ClaimedRow, error: unknown): Promise<void> {
+    await client.query(
+      'UPDATE outbox SET parked_at = clock_timestamp(), attempts = attempts + 1, last_error = $2 WHERE id = $1',
+      [row.id, errorText(error)],
+    );
+    this.stats.parked += 1;
+    this.#opts.log.error(
+      { outboxId: row.id, topic: row.topic, key: row.key, error: errorText(error) },
+      'outbox event parked: Kafka will not take it as it is; republish it from the ops page once the cause is fixed',
+    );
   }
 
   /** Claims a batch, sends it, marks it published (or records the failure), in one transaction. */
   async drainOnce(): Promise<number> {
     let rows: ClaimedRow[] = [];
     let sendError: unknown;
+    this.#sent = [];
     await withClient(this.#opts.pool, async (client) => {
       try {
         await client.query('BEGIN');
@@ -203,21 +246,70 @@ export class OutboxRelay {
         throw error;
       }
     });
+    const sent = this.#sent;
+    this.#report(sent);
     if (sendError) throw sendError;
-    const resent = rows.filter((r) => r.attempts > 0).length;
-    this.stats.published += rows.length;
-    if (rows.length > 0)
-      this.#opts.observer.published(
-        rows.map((r) => r.createdAt),
-        resent,
-      );
+    return rows.length;
+  }
+
+  /** After the commit: counts, metrics, and the requests waiting for these events. */
+  #report(sent: ClaimedRow[]): void {
+    if (sent.length === 0) return;
+    const resent = sent.filter((r) => r.attempts > 0).length;
+    this.stats.published += sent.length;
+    this.#opts.observer.published(
+      sent.map((r) => r.createdAt),
+      resent,
+    );
     if (resent > 0) {
       this.stats.resent += resent;
       this.#opts.log.warn(
         `published ${resent} event(s) again after a failed attempt (possible duplicates on the topic; ${this.stats.resent} so far)`,
       );
     }
-    for (const row of rows) this.#waiters.get(row.eventId)?.();
-    return rows.length;
+    for (const row of sent) this.#waiters.get(row.eventId)?.();
   }
+}
+
+/** The error and what is under it (the client's errors nest: "Producing messages failed." says little alone). */
+function errorText(error: unknown): string {
+  const leaves = (e: unknown): string[] => {
+    const { errors, message } = (e ?? {}) as { errors?: unknown[]; message?: string };
+    return errors?.length ? errors.flatMap(leaves) : [message ?? String(e)];
+  };
+  const top = (error as Error)?.message ?? String(error);
+  const under = [...new Set(leaves(error))].filter((m) => m !== top);
+  return (under.length > 0 ? `${top} ${under.join('; ')}` : top).slice(0, 500);
+}
+
+/** Kafka's answers that no retry of the same record can change (as opposed to Kafka being away or busy). */
+const REFUSED_AS_IS = new Set([
+  'MESSAGE_TOO_LARGE',
+  'RECORD_LIST_TOO_LARGE',
+  'INVALID_RECORD',
+  'CORRUPT_MESSAGE',
+  'INVALID_TOPIC_EXCEPTION',
+  'TOPIC_AUTHORIZATION_FAILED',
+  'POLICY_VIOLATION',
+]);
+
+/**
+ * True when Kafka will not take these records as they are: it refused them with one of the answers above, or the
+ * topic does not exist (@platformatic/kafka: `Unknown topic <name>.` after its metadata retries).
+ */
+export function unpublishable(error: unknown): boolean {
+  const seen = new Set<unknown>();
+  const walk = (e: unknown): boolean => {
+    if (!e || typeof e !== 'object' || seen.has(e)) return false;
+    seen.add(e);
+    const { apiId, message, errors, cause } = e as {
+      apiId?: string;
+      message?: string;
+      errors?: unknown[];
+      cause?: unknown;
+    };
+    if ((apiId && REFUSED_AS_IS.has(apiId)) || /^Unknown topic /.test(message ?? '')) return true;
+    return (errors ?? []).some(walk) || walk(cause);
+  };
+  return walk(error);
 }

@@ -1,5 +1,5 @@
 import { type FastifyPluginAsyncTypebox, Type } from '@fastify/type-provider-typebox';
-import { OpsDeadLettersSchema, OpsReplaySchema, OpsSnapshotSchema } from '@metalmart/contracts';
+import { OpsDeadLettersSchema, OpsReplaySchema, OpsRepublishedSchema, OpsSnapshotSchema } from '@metalmart/contracts';
 import { notFound, ProblemError } from '../handlers/errors.ts';
 import type { DeadLetterRecord } from '../ops/dead-letters.ts';
 import type { createOpsMonitor } from '../ops/monitor.ts';
@@ -9,6 +9,8 @@ export interface OpsRoutesOptions {
   monitor: ReturnType<typeof createOpsMonitor>;
   findDeadLetter(offset: bigint): Promise<DeadLetterRecord | undefined>;
   replayDeadLetter(letter: DeadLetterRecord): Promise<void>;
+  /** Hands parked outbox events back to the relay; resolves with how many. */
+  republishParked(): Promise<number>;
 }
 
 /** Kafka or PostgreSQL not answering: a 503 the page shows, not a 500. */
@@ -75,6 +77,23 @@ export const opsRoutes: FastifyPluginAsyncTypebox<OpsRoutesOptions> = async (app
         'dead letter replayed',
       );
       return { replayed: request.params.id, topic: letter.source.topic };
+    },
+  );
+
+  app.post(
+    '/outbox/parked/republish',
+    {
+      schema: {
+        tags: ['ops'],
+        summary:
+          'Hand parked outbox events back to the relay (once their cause is fixed: the topic back, a larger limit)',
+        response: { 200: OpsRepublishedSchema, ...problemResponses(503) },
+      },
+    },
+    async (request) => {
+      const republished = await orUnavailable('the outbox cannot be updated', () => opts.republishParked());
+      request.log.info({ republished }, 'parked outbox events republished');
+      return { republished };
     },
   );
 };

@@ -2,6 +2,7 @@ import {
   type OpsDeadLetter,
   OpsDeadLettersSchema,
   OpsReplaySchema,
+  OpsRepublishedSchema,
   type OpsSnapshot,
   OpsSnapshotSchema,
 } from '@metalmart/contracts';
@@ -15,6 +16,7 @@ import { everyUntilOff, type PollState, pollState } from './poll.ts';
 const snapshotValidator = Compile(OpsSnapshotSchema);
 const deadLettersValidator = Compile(OpsDeadLettersSchema);
 const replayValidator = Compile(OpsReplaySchema);
+const republishedValidator = Compile(OpsRepublishedSchema);
 
 export const SNAPSHOT_INTERVAL_MS = 1_000;
 export const DEAD_LETTERS_INTERVAL_MS = 3_000;
@@ -80,5 +82,14 @@ export function useReplayDeadLetter() {
     onSuccess: () => {
       void queryClient.invalidateQueries({ queryKey: DEAD_LETTERS_KEY });
     },
+  });
+}
+
+/** Hands the parked outbox events back to the relay; the snapshot shows them leave at its next poll. */
+export function useRepublishParked() {
+  const fetchFn = useFetch();
+  return useMutation({
+    mutationFn: () =>
+      requestJson(fetchFn, '/api/ops/outbox/parked/republish', { method: 'POST', validate: republishedValidator }),
   });
 }
