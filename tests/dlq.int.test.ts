@@ -38,21 +38,26 @@ afterAll(async () => {
   await Promise.all(running.map((p) => p.stop()));
 });
 
+/** An Order Service and one processor on `topic`, stopped after the file. */
+async function startPipeline(databaseUrl: string, topic: string, instance: string) {
+  const orderService = await startOrderService({ databaseUrl, kafkaBrokers: kafkaBrokers(), topic });
+  running.push(orderService);
+  running.push(
+    await startProcessor({
+      kafkaBrokers: kafkaBrokers(),
+      topic,
+      groupId: uniqueName(`${instance}-group`),
+      orderServiceUrl: orderService.url,
+      instance,
+    }),
+  );
+}
+
 describe('npm run dlq', () => {
   it('lists a dead letter with its reason and replays it once its cause is gone', async () => {
     const databaseUrl = await createTestDatabase();
     const topic = await createTestTopic('dlq');
-    const orderService = await startOrderService({ databaseUrl, kafkaBrokers: kafkaBrokers(), topic });
-    running.push(orderService);
-    running.push(
-      await startProcessor({
-        kafkaBrokers: kafkaBrokers(),
-        topic,
-        groupId: uniqueName('dlq-group'),
-        orderServiceUrl: orderService.url,
-        instance: 'dlq',
-      }),
-    );
+    await startPipeline(databaseUrl, topic, 'dlq');
     expect((await dlq(topic, 'list')).output).toContain('no dead letters');
 
     // An event for an order the Order Service does not know (yet).
@@ -92,17 +97,7 @@ describe('npm run dlq', () => {
       ...['--alter', '--entity-type', 'topics', '--entity-name', deadLetterTopicOf(topic)],
       ...['--add-config', 'max.message.bytes=2000'],
     ]);
-    const orderService = await startOrderService({ databaseUrl, kafkaBrokers: kafkaBrokers(), topic });
-    running.push(orderService);
-    running.push(
-      await startProcessor({
-        kafkaBrokers: kafkaBrokers(),
-        topic,
-        groupId: uniqueName('dlq-large-group'),
-        orderServiceUrl: orderService.url,
-        instance: 'dlq-large',
-      }),
-    );
+    await startPipeline(databaseUrl, topic, 'dlq-large');
     const event = orderCreatedEvent(); // its order is unknown: POISON
     const producer = new Producer({
       clientId: uniqueName('dlq-large'),

@@ -3,6 +3,7 @@
 import { ORDER_STATUSES } from '@metalmart/contracts';
 import { pool } from './infra.ts';
 import { orderRequest, placeOrder } from './orders.ts';
+import { waitUntil } from './processes.ts';
 
 export async function placeOrders(baseUrl: string, count: number): Promise<string[]> {
   const ids: string[] = [];
@@ -114,4 +115,20 @@ export async function unpublishedOutboxRows(databaseUrl: string): Promise<number
   } finally {
     await db.end();
   }
+}
+
+/**
+ * Waits until the outbox is drained and every one of `ids` shipped; resolves with the orders whose history is not
+ * exactly the lifecycle (`pending → processing → confirmed → shipped`, each once) — empty when nothing went wrong.
+ */
+export async function awaitEveryOrderShipped(databaseUrl: string, ids: string[], timeoutMs = 120_000) {
+  await waitUntil('outbox drained', async () => (await unpublishedOutboxRows(databaseUrl)) === 0, timeoutMs, 500);
+  await waitUntil(
+    `${ids.length} orders shipped`,
+    async () => (await statusCounts(databaseUrl, ids)).shipped === ids.length,
+    timeoutMs,
+    500,
+  );
+  const lifecycle = ORDER_STATUSES.join(' → ');
+  return [...(await histories(databaseUrl, ids))].filter(([, statuses]) => statuses.join(' → ') !== lifecycle);
 }
