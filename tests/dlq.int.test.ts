@@ -38,19 +38,19 @@ afterAll(async () => {
   await Promise.all(running.map((p) => p.stop()));
 });
 
-/** An Order Service and one processor on `topic`, stopped after the file. */
+/** An Order Service and one processor on `topic`, stopped after the file; resolves with the processor. */
 async function startPipeline(databaseUrl: string, topic: string, instance: string) {
   const orderService = await startOrderService({ databaseUrl, kafkaBrokers: kafkaBrokers(), topic });
   running.push(orderService);
-  running.push(
-    await startProcessor({
-      kafkaBrokers: kafkaBrokers(),
-      topic,
-      groupId: uniqueName(`${instance}-group`),
-      orderServiceUrl: orderService.url,
-      instance,
-    }),
-  );
+  const processor = await startProcessor({
+    kafkaBrokers: kafkaBrokers(),
+    topic,
+    groupId: uniqueName(`${instance}-group`),
+    orderServiceUrl: orderService.url,
+    instance,
+  });
+  running.push(processor);
+  return processor;
 }
 
 describe('npm run dlq', () => {
@@ -136,5 +136,29 @@ describe('npm run dlq', () => {
     const replayed = records.find((r) => r.headers.replayed_from_dlq_offset === '0');
     expect(replayed?.value).toBe(JSON.stringify(event));
     expect(replayed?.headers.note).toHaveLength(3000);
+  });
+
+  it('creates a deleted dead-letter topic again and writes the letter there', async () => {
+    const databaseUrl = await createTestDatabase();
+    const topic = await createTestTopic('dlq-gone');
+    const dlqTopic = deadLetterTopicOf(topic);
+    await runKafkaToolOrThrow(kafkaBrokers(), 'topics', ['--delete', '--topic', dlqTopic]);
+    await waitUntil('the dead-letter topic deleted', async () => {
+      const list = await runKafkaToolOrThrow(kafkaBrokers(), 'topics', ['--list']);
+      return !list.split('\n').includes(dlqTopic);
+    });
+    const processor = await startPipeline(databaseUrl, topic, 'dlq-gone');
+    const event = orderCreatedEvent(); // its order is unknown: POISON
+    await sendRecords(topic, [{ key: event.order.id, value: JSON.stringify(event) }]);
+    const [letter] = await consumeWithConsoleConsumer(kafkaBrokers(), {
+      topic: dlqTopic,
+      maxMessages: 1,
+      timeoutMs: 60_000,
+    });
+    expect(letter?.key).toBe(event.order.id);
+    expect(letter?.headers[HEADERS.dlqError]).toMatch(/^POISON: unknown order/);
+    expect(
+      processor.logs.some((line) => line.includes(`the dead-letter topic ${dlqTopic} did not exist: created it`)),
+    ).toBe(true);
   });
 });

@@ -1,7 +1,7 @@
 import { HEADERS } from '@metalmart/contracts';
 import { clientOptions, type KafkaConnection } from '@metalmart/contracts/kafka-connection';
 import { RECORD_SERIALIZERS } from '@metalmart/contracts/kafka-serde';
-import { ProduceAcks, Producer } from '@platformatic/kafka';
+import { Admin, ProduceAcks, Producer } from '@platformatic/kafka';
 
 export interface DeadLetter {
   key: string | undefined;
@@ -40,6 +40,7 @@ export function createKafkaDeadLetterPublisher(
   kafka: KafkaConnection,
   topic: string,
   clientId: string,
+  log: { warn(msg: string): void } = { warn() {} },
 ): DeadLetterPublisher {
   const producer = new Producer({
     clientId,
@@ -47,11 +48,51 @@ export function createKafkaDeadLetterPublisher(
     idempotent: true,
     acks: ProduceAcks.ALL,
     serializers: RECORD_SERIALIZERS,
+    // Fail, do not wait: an idempotent producer otherwise retries without end (even a missing topic's metadata),
+    // and the consumer loop owns retrying a dead letter, with backoff, counting one that stays refused.
+    timeout: 5000,
+    retries: 2,
+    retryDelay: 250,
   });
   // Sends run concurrently: 2.x keeps idempotent sequence numbers straight (tests/kafka-client.int.test.ts).
   return { publish, close: () => producer.close() };
 
+  /**
+   * The dead-letter topic is gone (deleted, never created on this cluster): made again, one partition as the
+   * topics step makes it, at the cluster's default replication factor and min ISR (CreateTopics' -1), so that a
+   * dead letter never waits for an operator to recreate a topic. A cluster that refuses (ACLs, a policy) leaves
+   * the letter refused, and the consumer loop counts it as stuck.
+   */
+  async function createTopic() {
+    const admin = new Admin({ clientId: `${clientId}-admin`, ...clientOptions(kafka) });
+    try {
+      await admin.createTopics({ topics: [topic], partitions: 1, replicas: -1 });
+      log.warn(
+        `the dead-letter topic ${topic} did not exist: created it (1 partition, the cluster's default replication)`,
+      );
+    } catch (error) {
+      if (
+        !/already exists/i.test(
+          String((error as Error).message) + JSON.stringify((error as { errors?: unknown }).errors ?? []),
+        )
+      )
+        throw error;
+    } finally {
+      await admin.close();
+    }
+  }
+
   async function publish(letter: DeadLetter) {
+    try {
+      await send(letter);
+    } catch (error) {
+      if (!/^Unknown topic /.test((error as Error).message ?? '')) throw error;
+      await createTopic();
+      await send(letter);
+    }
+  }
+
+  async function send(letter: DeadLetter) {
     const why = (error: string) =>
       new Map<string, string>([
         [HEADERS.dlqError, error],

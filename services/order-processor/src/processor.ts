@@ -29,6 +29,7 @@ export async function createProcessor(config: ProcessorConfig, log: Logger & { d
     config.kafka,
     config.deadLetterTopic,
     `order-processor-dlq-${config.instance}`,
+    log,
   );
   const orderService = createHttpOrderServiceClient({
     baseUrl: config.orderServiceUrl,
