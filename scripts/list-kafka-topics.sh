@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Lists the Kafka topics of the MetalMart demo, one per line, sorted.
 #
-# By default it asks the cluster's broker (kubectl exec -n metalmart deploy/kafka, as in the walkthrough); with
+# By default it asks the cluster's broker: kubectl exec -n metalmart deploy/kafka, as in the walkthrough, or,
+# where Kafka runs as the production overlay's three-node StatefulSet, its first pod (pod/kafka-0); with
 # --local it asks the local broker of `npm run infra` / `npm start`, which has no kafka-topics CLI, through
 # the project's Kafka client (@platformatic/kafka's admin API). --mirrord-only keeps only the temporary
 # topics mirrord's queue splitting creates (mirrord-tmp-*).
@@ -11,7 +12,7 @@
 # Environment (the flags win):
 #   KAFKA_TOPICS_TARGET   cluster (default) or local
 #   KAFKA_NAMESPACE       namespace of the Kafka broker (metalmart)
-#   KAFKA_WORKLOAD        workload to exec into (deploy/kafka)
+#   KAFKA_WORKLOAD        workload to exec into (found: deploy/kafka, else pod/kafka-0 of statefulset/kafka)
 #   KAFKA_BROKERS         local broker address (127.0.0.1:9092)
 set -euo pipefail
 
@@ -19,7 +20,7 @@ readonly MIRRORD_PREFIX='mirrord-tmp-'
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 target="${KAFKA_TOPICS_TARGET:-cluster}"
 namespace="${KAFKA_NAMESPACE:-metalmart}"
-workload="${KAFKA_WORKLOAD:-deploy/kafka}"
+workload="${KAFKA_WORKLOAD:-}"
 brokers="${KAFKA_BROKERS:-127.0.0.1:9092}"
 mirrord_only=false
 
@@ -60,8 +61,21 @@ while (($# > 0)); do
   shift
 done
 
+# The seed's single broker is the Deployment kafka; the production cluster is the StatefulSet kafka, and any of
+# its pods answers for the whole cluster: the first, kafka-0.
+find_workload() {
+  if kubectl get -n "$namespace" deployment/kafka -o name >/dev/null 2>&1; then
+    echo deploy/kafka
+  elif kubectl get -n "$namespace" statefulset/kafka -o name >/dev/null 2>&1; then
+    echo pod/kafka-0
+  else
+    die "no Kafka in namespace $namespace: neither deploy/kafka nor statefulset/kafka (set KAFKA_WORKLOAD)"
+  fi
+}
+
 list_cluster_topics() {
   command -v kubectl >/dev/null 2>&1 || die "kubectl not found on PATH (or use --local for the local broker)"
+  [[ -n "$workload" ]] || workload="$(find_workload)" || exit 1
   # The official apache/kafka image keeps its tools in /opt/kafka/bin (deploy/k8s also puts a `kafka-topics`
   # wrapper on the pod's PATH; the full path works with any apache/kafka pod KAFKA_WORKLOAD may name). Inside the
   # pod the broker listens on localhost:9092. The tool gets a small heap of its own: with the pod's KAFKA_HEAP_OPTS

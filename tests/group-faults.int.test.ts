@@ -50,20 +50,28 @@ async function expectEveryAcceptedOrderShipped(accepted: string[]) {
   expect(accepted.length).toBeGreaterThan(20);
   expect(await awaitEveryOrderShipped(databaseUrl, accepted)).toEqual([]);
   for (const processor of processors.slice(0, 2)) expect(processor.child.exitCode).toBeNull();
-  await waitUntil(
-    'the two processors own all six partitions',
-    async () => {
-      const rows = await describeGroup(kafka.brokers, groupId);
-      const owners = new Set(rows.map((r) => r.clientId));
-      return (
-        rows.length === 6 &&
-        rows.every((r) => r.clientId?.startsWith('order-processor-group-faults-')) &&
-        owners.size === 2
-      );
-    },
-    60_000,
-    1000,
-  );
+  let seen = 'nothing yet';
+  try {
+    await waitUntil(
+      'the two processors own all six partitions',
+      async () => {
+        const rows = await describeGroup(kafka.brokers, groupId);
+        seen = rows.map((r) => `${r.partition}:${r.clientId ?? '-'}`).join(' ');
+        const owners = new Set(rows.map((r) => r.clientId));
+        return (
+          rows.length === 6 &&
+          rows.every((r) => r.clientId?.startsWith('order-processor-group-faults-')) &&
+          owners.size === 2
+        );
+      },
+      60_000,
+      1000,
+    );
+  } catch (error) {
+    // What the group looked like and what each processor said last: the failure's only evidence.
+    const tails = processors.map((p) => p.logs.slice(-25).join('\n')).join('\n----\n');
+    throw new Error(`${(error as Error).message}; last seen ${seen}\n${tails}`);
+  }
 }
 
 describe('the pipeline while the group coordinator fails', () => {

@@ -13,7 +13,8 @@ type ComposeService = {
   build?: { context: string; dockerfile: string };
   environment?: Record<string, string | number | boolean>;
   ports?: string[];
-  depends_on?: Record<string, { condition: string }>;
+  depends_on?: Record<string, { condition: string; required?: boolean }>;
+  profiles?: string[];
   healthcheck?: { test: string[] | string };
   read_only?: boolean;
   init?: boolean;
@@ -47,7 +48,8 @@ const published = (service: string) =>
 
 describe('docker-compose.yml', () => {
   it('has Kafka, PostgreSQL, the topic setup, both services and the frontend', () => {
-    expect(Object.keys(services).sort()).toEqual(
+    const always = Object.keys(services).filter((name) => !services[name]?.profiles);
+    expect(always.sort()).toEqual(
       ['frontend', 'kafka', 'kafka-topics', 'order-processor', 'order-service', 'postgres'].sort(),
     );
     expect(services.kafka?.image).toMatch(/^apache\/kafka:4\.\d+\.\d+$/);
@@ -135,8 +137,8 @@ describe('docker-compose.yml', () => {
     for (const service of ['order-service', 'order-processor', 'kafka-topics']) {
       expect(env(service).KAFKA_BROKERS, service).toBe(internal);
     }
-    // One node: internal topics at replication factor 1.
-    expect(kafka.KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR).toBe('1');
+    // One node: internal topics at replication factor 1 (unless the three-brokers profile's variable says 3).
+    expect(resolved(kafka.KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR ?? '')).toBe('1');
     expect(kafka.KAFKA_TRANSACTION_STATE_LOG_MIN_ISR).toBe('1');
     expect(kafka.KAFKA_AUTO_CREATE_TOPICS_ENABLE).toBe('false');
 
@@ -164,8 +166,52 @@ describe('docker-compose.yml', () => {
   });
 
   it('keeps data on named volumes (PostgreSQL 18 at /var/lib/postgresql)', () => {
-    expect(Object.keys(compose.volumes ?? {}).sort()).toEqual(['kafka-data', 'postgres-data']);
+    expect(Object.keys(compose.volumes ?? {}).sort()).toEqual([
+      'kafka-2-data',
+      'kafka-3-data',
+      'kafka-data',
+      'postgres-data',
+    ]);
     const postgres = services.postgres as ComposeService & { volumes?: string[] };
     expect(postgres.volumes).toEqual(['postgres-data:/var/lib/postgresql']);
+  });
+
+  it('adds two brokers to the same cluster under the profile three-brokers, waited for by the topics script', () => {
+    const extra = ['kafka-2', 'kafka-3'];
+    const kafka = env('kafka');
+    // The controller listens beyond its own container, at the address the others' voters list names.
+    expect(kafka.KAFKA_LISTENERS).toContain('CONTROLLER://0.0.0.0:9093');
+    expect(kafka.KAFKA_CONTROLLER_QUORUM_VOTERS).toBe('1@kafka:9093');
+    const hostPorts = new Set([9092]);
+    const nodeIds = new Set([kafka.KAFKA_NODE_ID]);
+    for (const name of extra) {
+      const broker = env(name);
+      expect(services[name]?.profiles, name).toEqual(['three-brokers']);
+      expect(services[name]?.image, name).toBe(services.kafka?.image);
+      expect(broker.CLUSTER_ID, name).toBe(kafka.CLUSTER_ID);
+      expect(broker.KAFKA_PROCESS_ROLES, name).toBe('broker');
+      expect(broker.KAFKA_CONTROLLER_QUORUM_VOTERS, name).toBe(kafka.KAFKA_CONTROLLER_QUORUM_VOTERS);
+      nodeIds.add(broker.KAFKA_NODE_ID);
+      const advertised = broker.KAFKA_ADVERTISED_LISTENERS ?? '';
+      expect(/INTERNAL:\/\/([^,]+)/.exec(advertised)?.[1], name).toBe(`${name}:29092`);
+      const external = Number(/EXTERNAL:\/\/127\.0\.0\.1:(\d+)/.exec(advertised)?.[1]);
+      // Each broker's host address is published where it advertises it, on a port of its own.
+      expect(published(name), name).toEqual([{ bind: '127.0.0.1', host: external, container: 9092 }]);
+      hostPorts.add(external);
+      const volumes = (services[name] as ComposeService & { volumes?: string[] }).volumes;
+      expect(volumes, name).toEqual([`${name}-data:/var/lib/kafka/data`]);
+      expect(services['kafka-topics']?.depends_on?.[name], name).toEqual({
+        condition: 'service_healthy',
+        required: false,
+      });
+    }
+    expect(nodeIds.size).toBe(3);
+    expect(hostPorts.size).toBe(3);
+    // The internal topics follow one variable, documented with the profile.
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: shell, not a template
+    expect(kafka.KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR).toBe('${KAFKA_INTERNAL_REPLICATION_FACTOR:-1}');
+    expect(readRepoFile('docs/deploy.md')).toContain(
+      'KAFKA_INTERNAL_REPLICATION_FACTOR=3 docker compose --profile three-brokers up',
+    );
   });
 });

@@ -1,5 +1,7 @@
-// The Kafka broker in every rendering: one Deployment on a claim, settings for a single node, addresses that
-// resolve from other namespaces, the CLI tools the walkthrough execs, and the topics Job.
+// Kafka in every rendering, in its two topologies: the seed's single broker (a Deployment on a claim, settings
+// for one node) and the production cluster (components/kafka-cluster: a StatefulSet of three KRaft nodes, one
+// per Kubernetes node, factor 3 / min ISR 2). Both: addresses that resolve from other namespaces, the CLI tools
+// the walkthrough execs, and the topics Job.
 import { deadLetterTopicOf, ORDER_CREATED_TOPIC } from '@metalmart/contracts';
 import type { IService } from 'kubernetes-models/v1';
 import { describe, expect, it } from 'vitest';
@@ -10,9 +12,12 @@ import {
   findClaim,
   findConfigMap,
   findDeployment,
+  findDisruptionBudget,
   findJob,
   findService,
+  findStatefulSet,
   KAFKA_DEPLOYMENT,
+  type Manifest,
   NAMESPACE,
   plainValue,
   podSpecOf,
@@ -22,9 +27,25 @@ import { renderEverything } from './support/renderings.ts';
 
 const rendered = renderEverything();
 
+/** The renderings with the three-node cluster (the StatefulSet kafka) and those with the seed's single broker. */
+const isCluster = (list: Manifest[]) => list.some((o) => o.kind === 'StatefulSet' && o.metadata.name === 'kafka');
+const singles = () => rendered.all().filter(([, list]) => !isCluster(list));
+const clusters = () => rendered.all().filter(([, list]) => isCluster(list));
+const kafkaWorkload = (list: Manifest[]) =>
+  isCluster(list) ? findStatefulSet(list, 'kafka') : findDeployment(list, KAFKA_DEPLOYMENT);
+
 describe('Kafka broker', () => {
-  it('runs Kafka as the Deployment kafka (one pod, Recreate) with its data on a PersistentVolumeClaim', () => {
-    for (const [name, list] of rendered.all()) {
+  it('keeps the seed demo on one broker (minikube, GKE) and runs the production overlay on the cluster', () => {
+    expect(singles().map(([name]) => name)).toEqual(expect.arrayContaining(['overlay minikube', 'overlay gke']));
+    expect(
+      clusters()
+        .map(([name]) => name)
+        .sort(),
+    ).toEqual(['base + component kafka-cluster', 'overlay production']);
+  });
+
+  it('runs the single broker as the Deployment kafka (one pod, Recreate) with its data on a PersistentVolumeClaim', () => {
+    for (const [name, list] of singles()) {
       // `kubectl exec deploy/kafka` resolves a Deployment only: no StatefulSet (or anything else) may take the name.
       expect(
         list.filter((o) => o.metadata.name === KAFKA_DEPLOYMENT && ['StatefulSet', 'Deployment'].includes(o.kind)),
@@ -96,9 +117,82 @@ describe('Kafka broker', () => {
     expect(claims('minikube')).toBe('5Gi');
   });
 
+  it('runs the cluster as a StatefulSet of three KRaft nodes, one per Kubernetes node, each on its own claim', () => {
+    for (const [name, list] of clusters()) {
+      expect(
+        list.filter(
+          (o) => o.metadata.name === 'kafka-data' || (o.kind === 'Deployment' && o.metadata.name === 'kafka'),
+        ),
+        `${name}: the single broker's Deployment and claim are gone`,
+      ).toEqual([]);
+      const kafka = findStatefulSet(list, 'kafka');
+      expect(kafka.spec?.replicas, name).toBe(3);
+      expect(kafka.spec?.serviceName, name).toBe('kafka-headless');
+      // A node opens its broker port only once two controllers are up: OrderedReady would wait for ever on kafka-0.
+      expect(kafka.spec?.podManagementPolicy, name).toBe('Parallel');
+      expect(kafka.spec?.updateStrategy?.type, name).toBe('RollingUpdate');
+      const claim = kafka.spec?.volumeClaimTemplates?.[0];
+      expect(claim?.spec?.accessModes, name).toEqual(['ReadWriteOnce']);
+      const pod = podSpecOf(kafka);
+      const container = containerNamed(pod, 'kafka');
+      expect(container.volumeMounts?.find((m) => m.mountPath === '/var/lib/kafka/data')?.name, name).toBe(
+        claim?.metadata?.name,
+      );
+      const podLabels = kafka.spec?.template.metadata?.labels ?? {};
+      const antiAffinity = pod.affinity?.podAntiAffinity?.requiredDuringSchedulingIgnoredDuringExecution ?? [];
+      expect(
+        antiAffinity.some(
+          (term) =>
+            term.topologyKey === 'kubernetes.io/hostname' &&
+            Object.entries(term.labelSelector?.matchLabels ?? {}).every(([k, v]) => podLabels[k] === v),
+        ),
+        `${name}: two Kafka nodes never share a Kubernetes node`,
+      ).toBe(true);
+      const budget = findDisruptionBudget(list, 'kafka');
+      expect(budget.spec?.maxUnavailable, name).toBe(1);
+      const budgetSelects = Object.entries(budget.spec?.selector?.matchLabels ?? {});
+      expect(budgetSelects.length > 0 && budgetSelects.every(([k, v]) => podLabels[k] === v), name).toBe(true);
+      const properties = findConfigMap(list, 'kafka-config').data?.['server.properties'] ?? '';
+      const setting = (key: string) => new RegExp(`^${key.replaceAll('.', '\\.')}=(.*)$`, 'm').exec(properties)?.[1];
+      for (const key of ['offsets.topic.replication.factor', 'share.coordinator.state.topic.replication.factor'])
+        expect(setting(key), `${name}: ${key}`).toBe('3');
+      for (const key of [
+        'transaction.state.log.min.isr',
+        'share.coordinator.state.topic.min.isr',
+        'min.insync.replicas',
+      ])
+        expect(setting(key), `${name}: ${key}`).toBe('2');
+      expect(setting('default.replication.factor'), name).toBe('3');
+      expect(setting('unclean.leader.election.enable'), name).toBe('false');
+      // The static quorum names each pod by its stable name under the headless Service.
+      expect(setting('controller.quorum.voters'), name).toBe(
+        [0, 1, 2].map((i) => `${i + 1}@kafka-${i}.kafka-headless.${NAMESPACE}.svc.cluster.local:9093`).join(','),
+      );
+      // Each pod fills in its node id (ordinal + 1) and its own address, formats without --standalone (the voters
+      // are the quorum) and starts from that file.
+      const script = [...(container.command ?? []), ...(container.args ?? [])].join('\n');
+      expect(script, name).toContain('node.id=$((ordinal + 1))');
+      expect(script, name).toContain(
+        `advertised.listeners=PLAINTEXT://$HOSTNAME.kafka-headless.${NAMESPACE}.svc.cluster.local:9092`,
+      );
+      expect(script, name).toMatch(/kafka-storage\.sh format --ignore-formatted/);
+      expect(script, name).not.toContain('--standalone');
+      const headless = findService(list, 'kafka-headless');
+      expect(headless.spec?.publishNotReadyAddresses, `${name}: the quorum forms before any pod is ready`).toBe(true);
+      expect(
+        Object.entries(headless.spec?.selector ?? {}).every(([k, v]) => podLabels[k] === v),
+        name,
+      ).toBe(true);
+      expect(
+        Object.entries(findService(list, 'kafka').spec?.selector ?? {}).every(([k, v]) => podLabels[k] === v),
+        name,
+      ).toBe(true);
+    }
+  });
+
   it('puts `kafka-topics` (and kafka-consumer-groups) on the broker PATH, as in the walkthrough', () => {
     for (const [name, list] of rendered.all()) {
-      const pod = podSpecOf(findDeployment(list, KAFKA_DEPLOYMENT));
+      const pod = podSpecOf(kafkaWorkload(list));
       const container = containerNamed(pod, 'kafka');
       // The container's PATH is the image's (not overridden), which has /usr/local/bin.
       expect(envOf(container).has('PATH'), name).toBe(false);
@@ -129,8 +223,9 @@ describe('topics', () => {
       expect(plainValue(job, 'KAFKA_TOPIC'), name).toBe(ORDER_CREATED_TOPIC);
       expect(plainValue(job, 'KAFKA_TOPIC_PARTITIONS'), name).toBe(String(TOPIC_PARTITIONS));
       expect(plainValue(job, 'KAFKA_DLQ_TOPIC'), name).toBe(deadLetterTopicOf(ORDER_CREATED_TOPIC));
-      // Empty: the script picks the smaller of 3 and the brokers (tests/kafka-cluster.int.test.ts runs it).
-      expect(plainValue(job, 'KAFKA_REPLICATION_FACTOR'), name).toBe('');
+      // Single broker, empty: the script picks the smaller of 3 and the brokers (tests/kafka-cluster.int.test.ts
+      // runs it). The cluster asks for 3 outright: a Job that ran while one node was starting would settle for 2.
+      expect(plainValue(job, 'KAFKA_REPLICATION_FACTOR'), name).toBe(isCluster(list) ? '3' : '');
       // It runs the one script Compose runs too, mounted from the ConfigMap kustomize generates from the file.
       expect([...(job.command ?? []), ...(job.args ?? [])], name).toEqual(['/bin/bash', '/scripts/kafka-topics.sh']);
       const mount = job.volumeMounts?.find((m) => m.mountPath === '/scripts');

@@ -22,6 +22,13 @@ describe('PostgreSQL', () => {
   it('wires the Order Service to PostgreSQL: its Service, database and the Secret keys it starts with', () => {
     for (const [name, list] of rendered.all()) {
       const order = containerOf(list, SERVICES.order.name);
+      const fromSecret = envOf(order).get('DATABASE_URL')?.valueFrom?.secretKeyRef;
+      if (fromSecret) {
+        // Production: the whole URL from a Secret (a managed PostgreSQL is one Secret away), no parts beside it.
+        expect(fromSecret, name).toEqual({ name: 'order-service-database', key: 'url' });
+        expect([...envOf(order).keys()], name).not.toContain('DB_PASSWORD');
+        continue;
+      }
       const url = new URL(plainValue(order, 'DATABASE_URL').replace(/\$\(([A-Z_]+)\)/g, 'x'));
       const postgresService = findService(list, url.hostname);
       expect(

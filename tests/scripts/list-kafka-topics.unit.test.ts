@@ -1,5 +1,6 @@
 // scripts/list-kafka-topics.sh without a broker: shellcheck-clean, its options, and the exact kubectl command it
-// runs against the cluster (a stub kubectl first on PATH records it and answers with a canned topic list).
+// runs against the cluster (a stub kubectl first on PATH records it and answers with a canned topic list), in
+// both topologies: the seed's Deployment kafka and the production overlay's StatefulSet kafka.
 import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -37,10 +38,21 @@ function run(args: string[], env: Record<string, string> = {}) {
 }
 
 beforeAll(() => {
-  // Stands in for kubectl: records its arguments, prints the canned list, exits with KUBECTL_STUB_EXIT.
+  // Stands in for kubectl. `get -n NS KIND/NAME`: found when KIND is the workload kind of KUBECTL_STUB_TOPOLOGY
+  // (deployment by default, statefulset, or none). `exec`: records its arguments, prints the canned list, exits
+  // with KUBECTL_STUB_EXIT.
   writeFileSync(
     join(stubDir, 'kubectl'),
-    `#!/usr/bin/env bash\nprintf '%s\\n' "$@" > '${argsLog}'\ncat '${cannedOutput}'\nexit "\${KUBECTL_STUB_EXIT:-0}"\n`,
+    [
+      '#!/usr/bin/env bash',
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: shell, not a template
+      'if [[ $1 == get ]]; then [[ $4 == "${KUBECTL_STUB_TOPOLOGY:-deployment}/kafka" ]]; exit; fi',
+      `printf '%s\\n' "$@" > '${argsLog}'`,
+      `cat '${cannedOutput}'`,
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: shell, not a template
+      'exit "${KUBECTL_STUB_EXIT:-0}"',
+      '',
+    ].join('\n'),
   );
   chmodSync(join(stubDir, 'kubectl'), 0o755);
   writeFileSync(
@@ -132,8 +144,28 @@ describe('scripts/list-kafka-topics.sh', () => {
     expect(readFileSync(argsLog, 'utf8').split('\n').slice(0, 4)).toEqual(['exec', '-n', 'metalmart', 'deploy/kafka']);
   });
 
-  it('documents deploy/kafka as the default workload', () => {
-    expect(run(['--help']).stdout).toMatch(/^ {2}KAFKA_WORKLOAD +workload to exec into \(deploy\/kafka\)$/m);
+  it('execs into the first pod of the StatefulSet kafka where the production cluster runs', () => {
+    const result = run([], { KUBECTL_STUB_TOPOLOGY: 'statefulset' });
+    expect(result.status).toBe(0);
+    expect(readFileSync(argsLog, 'utf8').split('\n').slice(0, 5)).toEqual([
+      'exec',
+      '-n',
+      'metalmart',
+      'pod/kafka-0',
+      '--',
+    ]);
+  });
+
+  it('says what it looked for when the namespace has no Kafka', () => {
+    const result = run(['-n', 'shop'], { KUBECTL_STUB_TOPOLOGY: 'none' });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('no Kafka in namespace shop: neither deploy/kafka nor statefulset/kafka');
+  });
+
+  it('documents how the workload is found', () => {
+    expect(run(['--help']).stdout).toMatch(
+      /^ {2}KAFKA_WORKLOAD +workload to exec into \(found: deploy\/kafka, else pod\/kafka-0 of statefulset\/kafka\)$/m,
+    );
   });
 
   it('fails with a message when kubectl fails', () => {

@@ -3,6 +3,7 @@
 // `spec?.replicas` with types and need no casts.
 import { Deployment, type IDeployment, type IStatefulSet, StatefulSet } from 'kubernetes-models/apps/v1';
 import { type IJob, Job } from 'kubernetes-models/batch/v1';
+import { type IPodDisruptionBudget, PodDisruptionBudget } from 'kubernetes-models/policy/v1';
 import {
   ConfigMap,
   type IConfigMap,
@@ -75,6 +76,7 @@ export const builtInValidators = new Map([
   validator(Deployment),
   validator(StatefulSet),
   validator(Job),
+  validator(PodDisruptionBudget),
 ]);
 
 /** Every object of one kind, typed. */
@@ -105,6 +107,8 @@ export const findClaim = (list: Manifest[], name: string): IPersistentVolumeClai
 export const findDeployment = (list: Manifest[], name: string): IDeployment => findOf(list, Deployment, name);
 export const findStatefulSet = (list: Manifest[], name: string): IStatefulSet => findOf(list, StatefulSet, name);
 export const findJob = (list: Manifest[], name: string): IJob => findOf(list, Job, name);
+export const findDisruptionBudget = (list: Manifest[], name: string): IPodDisruptionBudget =>
+  findOf(list, PodDisruptionBudget, name);
 export const secretsOf = (list: Manifest[]): ISecret[] => allOf(list, Secret);
 export const servicesOf = (list: Manifest[]): IService[] => allOf(list, Service);
 export const deploymentsOf = (list: Manifest[]): IDeployment[] => allOf(list, Deployment);
