@@ -1,7 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
 // Test tiers by file name: *.unit.test.ts (no I/O), deploy/test/*.render.test.ts (render deploy/k8s with the
-// pinned kustomize, built with `go install` when missing; no cluster), *.int.test.ts (the real PostgreSQL and
+// pinned kustomize, built with `go install` when missing; no cluster) and deploy/test/*.cluster.test.ts (applied
+// to a Kubernetes control plane on loopback, built the same way), *.int.test.ts (the real PostgreSQL and
 // Kafka that dev/src/test-setup.ts starts or reuses), tests/e2e/*.e2e.test.ts (real browser against the real stack).
 export default defineConfig({
   test: {
@@ -21,7 +22,8 @@ export default defineConfig({
       {
         test: {
           name: 'deploy',
-          include: ['deploy/test/**/*.render.test.ts'],
+          // *.cluster.test.ts: the overlays applied to a real API server (built from the Go module proxy).
+          include: ['deploy/test/**/*.render.test.ts', 'deploy/test/**/*.cluster.test.ts'],
           // kustomize once for all files, not one `go install` per file on a fresh machine.
           globalSetup: ['deploy/test/support/kustomize-setup.ts'],
         },
