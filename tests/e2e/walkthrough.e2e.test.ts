@@ -24,15 +24,38 @@ afterAll(() => shop?.close());
 const markWindow = (p: Page) => p.evaluate('window.__noReload = true');
 const stillSameWindow = (p: Page) => p.evaluate('window.__noReload === true');
 
+/** How far the page is wider than the window (0: nothing scrolls sideways), and the widest culprit. */
+const sidewaysOverflow = (p: Page) =>
+  p.evaluate(`(() => {
+    const root = document.documentElement;
+    const over = root.scrollWidth - root.clientWidth;
+    let widest = '';
+    if (over > 0) {
+      let right = 0;
+      for (const el of document.querySelectorAll('body *')) {
+        const r = el.getBoundingClientRect().right;
+        if (r > right) { right = r; widest = el.tagName.toLowerCase() + (el.className ? '.' + String(el.className).split(' ')[0] : ''); }
+      }
+    }
+    return { over, widest };
+  })()`) as Promise<{ over: number; widest: string }>;
+
+/** A screenshot, and on a phone: the page fits the screen's width. */
+async function shot(p: Page, name: string) {
+  await screenshot(p, name);
+  if ((p.viewportSize()?.width ?? 1280) <= 430)
+    expect(await sidewaysOverflow(p), name).toEqual({ over: 0, widest: '' });
+}
+
 async function checkout(p: Page, shots: string) {
   await p.goto(shop.frontend.url);
   const cards = p.locator('article.product-card');
   await expect.poll(() => cards.count(), { timeout: 20_000 }).toBeGreaterThanOrEqual(12);
-  await screenshot(p, `${shots}-01-catalog`);
+  await shot(p, `${shots}-01-catalog`);
   await cards.nth(0).getByRole('button', { name: 'Add to cart' }).click();
   await cards.nth(1).getByRole('button', { name: 'Add to cart' }).click();
   await p.getByRole('link', { name: /Cart, 2 items/ }).click();
-  await screenshot(p, `${shots}-02-cart`);
+  await shot(p, `${shots}-02-cart`);
   await p.getByRole('link', { name: 'Checkout' }).click();
   await p.getByLabel('Full name').fill('Ada Lovelace');
   expect(await p.getByLabel('Email').inputValue()).toBe('demo@metalbear.com');
@@ -40,12 +63,12 @@ async function checkout(p: Page, shots: string) {
   await p.getByLabel('City').fill('Berlin');
   await p.getByLabel('Postal code').fill('10115');
   await p.getByLabel('Country').selectOption('DE');
-  await screenshot(p, `${shots}-03-checkout`);
+  await shot(p, `${shots}-03-checkout`);
   await p.getByRole('button', { name: 'Place order' }).click();
   await p.waitForURL(/\/order-confirmation\//, { timeout: 15_000 });
   const orderNumber = (await p.getByTestId('order-number').first().textContent())?.trim() ?? '';
   expect(orderNumber).toMatch(/MM-[A-Z2-9]{7}/);
-  await screenshot(p, `${shots}-04-confirmation`);
+  await shot(p, `${shots}-04-confirmation`);
   await p.getByRole('link', { name: 'Track your order' }).click();
   await p.waitForURL(/\/track\//);
   return orderNumber;
@@ -84,7 +107,7 @@ describe('the shop in a real browser', () => {
     await markWindow(page);
     await expect.poll(() => page.getByTestId('waiting-in-queue').count(), { timeout: 10_000 }).toBe(1);
     expect(await statusBar(page).getAttribute('data-status')).toBe('pending');
-    await screenshot(page, 'phone-05-tracking-waiting');
+    await shot(page, 'phone-05-tracking-waiting');
     await new Promise((resolve) => setTimeout(resolve, 3000));
     expect(await statusBar(page).getAttribute('data-status')).toBe('pending'); // still queued: nobody consumes
 
@@ -94,6 +117,20 @@ describe('the shop in a real browser', () => {
       .toBe('shipped');
     expect(await page.getByTestId('waiting-in-queue').count()).toBe(0);
     expect(await stillSameWindow(page)).toBe(true);
-    await screenshot(page, 'phone-06-tracking-shipped');
+    await shot(page, 'phone-06-tracking-shipped');
+    // The other pages a phone user reaches: the trace (its viewer may be off here: the page says so), the
+    // pipeline, a product.
+    const traceId = (await page.getByTestId('trace-id').allTextContents())[0]?.trim() || '0'.repeat(32);
+    await page.goto(`${shop.frontend.url}/traces/${traceId}`);
+    await page.waitForLoadState('networkidle');
+    await shot(page, 'phone-07-trace');
+    await page.getByRole('link', { name: 'Pipeline' }).click();
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).count(), { timeout: 10_000 }).toBeGreaterThan(0);
+    await page.waitForTimeout(2500); // the first samples arrive
+    await shot(page, 'phone-08-pipeline');
+    await page.getByRole('link', { name: 'Shop' }).click();
+    await page.locator('article.product-card a').first().click();
+    await page.waitForURL(/\/products\//);
+    await shot(page, 'phone-09-product');
   });
 });

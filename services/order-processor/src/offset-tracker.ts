@@ -7,9 +7,15 @@
  * in a generation before the current period began — the stream re-reads such partitions from the committed
  * offset. Within a period nothing is forgotten: a rewind after a rebalance re-delivers offsets already
  * tracked (skipped as duplicates), and an unfinished delivery stays a floor, so no commit passes it.
+ *
+ * Memory: finished deliveries next to each other (no unfinished one between them) are kept as one run, so a
+ * delivery that never finishes (a dead letter Kafka keeps refusing) holds the commit, not memory: the lane holds
+ * at most about twice its unfinished deliveries, however many finish behind it.
  */
 interface Entry {
+  /** The first offset; for a finished run, every delivery from here to `last` is done. */
   offset: bigint;
+  last: bigint;
   done: boolean;
 }
 
@@ -53,8 +59,9 @@ export class OffsetTracker {
     const { entries } = lane;
     let at = entries.length; // deliveries come in order: found at once unless it is a rewind
     while (at > 0 && (entries[at - 1] as Entry).offset > offset) at--;
-    if (entries[at - 1]?.offset === offset) return 'duplicate';
-    const entry = { offset, done: false };
+    const before = entries[at - 1];
+    if (before && offset <= before.last) return 'duplicate';
+    const entry = { offset, last: offset, done: false };
     entries.splice(at, 0, entry);
     return { partition, lane, entry };
   }
@@ -66,11 +73,25 @@ export class OffsetTracker {
 
   /** Marks a message done and advances its partition's watermark over every finished head entry. */
   finish(ticket: Ticket): void {
-    ticket.entry.done = true;
-    const lane = ticket.lane;
-    while (lane.entries[0]?.done) {
-      const head = lane.entries.shift() as Entry;
-      if (lane.done === undefined || head.offset >= lane.done) lane.done = head.offset + 1n;
+    const { lane, entry } = ticket;
+    entry.done = true;
+    const { entries } = lane;
+    // Merge with finished neighbours into one run (a rewind may have put the entry anywhere).
+    const at = entries.indexOf(entry);
+    if (at < 0) return; // already merged into a run: finished twice
+    const next = entries[at + 1];
+    if (next?.done) {
+      entry.last = next.last;
+      entries.splice(at + 1, 1);
+    }
+    const previous = entries[at - 1];
+    if (at > 0 && previous?.done) {
+      previous.last = entry.last;
+      entries.splice(at, 1);
+    }
+    while (entries[0]?.done) {
+      const head = entries.shift() as Entry;
+      if (lane.done === undefined || head.last >= lane.done) lane.done = head.last + 1n;
     }
   }
 
@@ -106,7 +127,7 @@ export class OffsetTracker {
     return count;
   }
 
-  /** Entries held (unfinished, and finished ones behind an unfinished one): the tracker's memory. */
+  /** Entries held (unfinished deliveries, and runs of finished ones behind them): the tracker's memory. */
   get held(): number {
     let count = 0;
     for (const lane of this.#lanes.values()) count += lane.entries.length;

@@ -70,14 +70,45 @@ describe('offset tracker', () => {
     expect(t.due().get(p)).toBe(41n); // the old unfinished 50 belongs to the old period: no floor, no rewind
   });
 
-  it('keeps memory to the entries behind an unfinished one', () => {
+  it('given a delivery that never finishes (a refused dead letter), then a thousand finished behind it hold one run, not a thousand entries', () => {
     const t = tracker();
     const stuck = start(t, 0);
     for (let o = 1; o <= 1000; o++) t.finish(start(t, o));
-    expect(t.held).toBe(1001);
+    expect(t.held).toBe(2); // the stuck delivery and one run 1–1000
     expect(t.inFlight).toBe(1);
+    expect(t.due().get(p)).toBe(0n); // the commit waits for it
     t.finish(stuck);
     expect(t.held).toBe(0);
     expect(t.due().get(p)).toBe(1001n);
+  });
+
+  it('given finishes out of order around unfinished deliveries, then runs merge only across finished neighbours', () => {
+    const t = tracker();
+    const tickets = [10, 11, 12, 13, 14, 15].map((o) => start(t, o));
+    const [a, b, c, d, e, f] = tickets as [Ticket, Ticket, Ticket, Ticket, Ticket, Ticket];
+    t.finish(b);
+    t.finish(e);
+    t.finish(c); // 11–12 one run; 13 unfinished keeps 14 apart
+    expect(t.held).toBe(5); // 10, 11–12, 13, 14, 15
+    t.finish(d); // 11–14 one run
+    expect(t.held).toBe(3);
+    expect(t.due().get(p)).toBe(10n);
+    t.finish(a);
+    expect(t.due().get(p)).toBe(15n);
+    t.finish(f);
+    expect(t.due().get(p)).toBe(16n);
+    expect(t.held).toBe(0);
+  });
+
+  it('given a rewind into a finished run, then its deliveries are duplicates, and the run still holds the commit', () => {
+    const t = tracker();
+    const stuck = start(t, 5);
+    for (let o = 6; o <= 9; o++) t.finish(start(t, o));
+    for (const o of [6n, 7n, 9n]) expect(t.start(p, o, 1)).toBe('duplicate');
+    const later = start(t, 10);
+    t.finish(stuck);
+    expect(t.due().get(p)).toBe(10n);
+    t.finish(later);
+    expect(t.due().get(p)).toBe(11n);
   });
 });
