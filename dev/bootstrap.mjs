@@ -30,6 +30,7 @@ const commands = {
   kafka: 'dev/src/kafka-cli.ts',
   dlq: 'dev/src/dlq-cli.ts',
   scale: 'dev/src/scale-cli.ts',
+  load: 'dev/src/lab/load-cli.ts',
   // Built in: prints the Node.js the commands use (provisioning it if needed); installs nothing else.
   runtime: undefined,
 };

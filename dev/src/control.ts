@@ -1,9 +1,12 @@
 // The running `npm start`'s control API, on loopback only: `npm run scale` and the ops page (through the
-// frontend dev server's /stack proxy) add and remove processor instances with it.
+// frontend dev server's /stack proxy) add and remove processor instances with it, and the page reads the fault
+// lab's verdict (lab/verdict.ts) from it.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { VerdictSource } from './lab/verdict-facts.ts';
 import type { ProcessorFleet } from './processor-fleet.ts';
 
 export const PROCESSORS_PATH = '/stack/processors';
+export const VERDICT_PATH = '/stack/verdict';
 
 function send(response: ServerResponse, status: number, body: unknown, type = 'application/json') {
   response.writeHead(status, { 'content-type': type }).end(JSON.stringify(body));
@@ -21,11 +24,23 @@ async function readBody(request: IncomingMessage): Promise<unknown> {
   return JSON.parse(text);
 }
 
-export function startControlServer(fleet: ProcessorFleet, port: number) {
+/** The verdict as JSON: bigint-free, its numbers as they are. */
+async function sendVerdict(response: ServerResponse, verdict: VerdictSource | undefined) {
+  if (!verdict) return problem(response, 503, 'Service Unavailable', 'the verdict is not running');
+  try {
+    send(response, 200, { since: verdict.since.toISOString(), ...(await verdict.verdict()) });
+  } catch (error) {
+    problem(response, 503, 'Service Unavailable', `PostgreSQL or Kafka cannot be read: ${(error as Error).message}`);
+  }
+}
+
+export function startControlServer(fleet: ProcessorFleet, port: number, verdict?: VerdictSource) {
   let desired = fleet.instances().length;
   const state = () => ({ instances: fleet.instances(), desired });
   const server = createServer(async (request, response) => {
-    if (request.url !== PROCESSORS_PATH) return problem(response, 404, 'Not Found', `only ${PROCESSORS_PATH} is here`);
+    if (request.url === VERDICT_PATH && request.method === 'GET') return sendVerdict(response, verdict);
+    if (request.url !== PROCESSORS_PATH)
+      return problem(response, 404, 'Not Found', `only ${PROCESSORS_PATH} and ${VERDICT_PATH} are here`);
     if (request.method === 'GET') return send(response, 200, state());
     if (request.method !== 'PUT') {
       response.setHeader('allow', 'GET, PUT');

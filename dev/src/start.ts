@@ -2,8 +2,10 @@
 // frontend dev server — each waited for until healthy; Ctrl-C stops everything in reverse order.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { ORDER_CREATED_TOPIC, ORDER_PROCESSOR_GROUP } from '@metalmart/contracts';
 import { startControlServer } from './control.ts';
 import { type RunningJaeger, startJaeger } from './jaeger.ts';
+import { createVerdictSource, type VerdictSource } from './lab/verdict-facts.ts';
 import { prefixedLogger } from './log.ts';
 import { httpOk, isListening, waitFor } from './ports.ts';
 import { SupervisedProcess, serviceArgs } from './processes.ts';
@@ -38,6 +40,7 @@ const orderServiceUrl = `http://127.0.0.1:${settings.orderServicePort}`;
 const children: SupervisedProcess[] = [];
 let jaeger: RunningJaeger | undefined;
 let control: { close(): Promise<void> } | undefined;
+let verdict: VerdictSource | undefined;
 let stopping = false;
 async function stopAll(code: number) {
   if (stopping) return;
@@ -48,6 +51,7 @@ async function stopAll(code: number) {
   // Waits for a restart in progress: a server the watchdog is starting right now is stopped below too.
   await watchdog.stop();
   await control?.close();
+  await verdict?.close();
   // The frontend, the processors, then the Order Service they call.
   const [order, ...others] = children;
   for (const child of others.reverse()) await child.stop();
@@ -102,7 +106,14 @@ try {
     `${orderServiceUrl}/readyz`,
   );
   await fleet.scaleTo(settings.processorInstances);
-  control = await startControlServer(fleet, settings.controlPort);
+  // The lab's window opens here: every order accepted from now on is judged (GET /stack/verdict).
+  verdict = await createVerdictSource({
+    databaseUrl: infra.databaseUrl,
+    kafka: infra.kafka,
+    topic: ORDER_CREATED_TOPIC,
+    groupId: ORDER_PROCESSOR_GROUP,
+  });
+  control = await startControlServer(fleet, settings.controlPort, verdict);
   if (existsSync(join(repoRoot, 'frontend', 'index.html'))) {
     await launch(
       new SupervisedProcess({

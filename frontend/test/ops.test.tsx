@@ -360,4 +360,49 @@ describe('ops page', () => {
     expect(within(nav).getByRole('link', { name: 'Pipeline' })).toHaveAttribute('href', '/ops');
     await screen.findByTestId('partitions-table');
   });
+
+  it('shows the lab verdict green with its figures, and red with the orders that went wrong', async () => {
+    const green = {
+      since: '2026-01-05T09:00:00.000Z',
+      accepted: 14,
+      waitingInOutbox: 2,
+      waitingOnTopic: 3,
+      byStatus: { pending: 5, processing: 1, confirmed: 0, shipped: 8 },
+      lost: [],
+      outOfOrder: [],
+      deadLettered: 0,
+      duplicatesOnTopic: 1,
+      slowestMs: 6400,
+      green: true,
+      sentence: 'Nothing lost: 14 accepted, 8 shipped, 2 in the outbox, 3 on the topic, 1 in a stage.',
+    };
+    let verdict: typeof green | Record<string, unknown> = green;
+    renderApp(
+      '/ops',
+      fakeApi({ 'GET /api/ops/snapshot': () => json(snapshot()), 'GET /stack/verdict': () => json(verdict) }),
+    );
+    const panel = await screen.findByRole('region', { name: 'Verdict' });
+    expect(within(panel).getByTestId('verdict')).toHaveAttribute('data-verdict', 'green');
+    expect(within(panel).getByTestId('verdict')).toHaveTextContent(`Nothing lost ${green.sentence}`);
+    expect(within(panel).getByText('On the topic, not yet consumed').nextSibling).toHaveTextContent('3');
+    expect(within(panel).getByText('Slowest accepted → shipped').nextSibling).toHaveTextContent('6.4 s');
+    verdict = {
+      ...green,
+      lost: [{ orderNumber: 'MM-GONE001', reason: ' was accepted but is neither in the outbox nor on the topic' }],
+      green: false,
+      sentence: 'Order MM-GONE001 was accepted but is neither in the outbox nor on the topic.',
+    };
+    await waitFor(() => expect(within(panel).getByTestId('verdict')).toHaveAttribute('data-verdict', 'red'), {
+      timeout: 5000,
+    });
+    expect(within(panel).getByRole('list', { name: 'Problems' })).toHaveTextContent(
+      'MM-GONE001 was accepted but is neither in the outbox nor on the topic',
+    );
+  });
+
+  it('leaves the verdict out when no stack runner answers', async () => {
+    renderApp('/ops', fakeApi({ 'GET /api/ops/snapshot': () => json(snapshot()) }));
+    await screen.findByTestId('partitions-table');
+    expect(screen.queryByRole('region', { name: 'Verdict' })).not.toBeInTheDocument();
+  });
 });

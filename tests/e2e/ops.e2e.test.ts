@@ -3,7 +3,7 @@
 // resumes, a second instance taking partitions, a poison message under dead letters and its replay shipping it.
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { screenshot } from '../support/browser.ts';
+import { screenshot, sidewaysOverflow } from '../support/browser.ts';
 import { placeOrders, statusCounts } from '../support/fleet.ts';
 import { sendRecords } from '../support/infra.ts';
 import { insertOrderOf, orderCreatedEvent } from '../support/orders.ts';
@@ -113,5 +113,10 @@ describe('the ops page in a real browser', () => {
       .poll(() => transitions.getByText(event.order.orderNumber).count(), { timeout: 15_000 })
       .toBeGreaterThan(0);
     await screenshot(page, 'ops-06-replayed');
+    // On a phone the whole page fits the screen's width: wide tables scroll inside their panels.
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.waitForTimeout(1500);
+    await screenshot(page, 'phone-ops');
+    expect(await sidewaysOverflow(page)).toEqual({ over: 0, widest: '' });
   });
 });

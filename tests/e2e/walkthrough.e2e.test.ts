@@ -2,7 +2,7 @@
 // check out, see the confirmation, open the tracking link, watch the bar fill to shipped with no reload.
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { screenshot } from '../support/browser.ts';
+import { screenshot, sidewaysOverflow } from '../support/browser.ts';
 import { type Shop, startShop } from '../support/shop.ts';
 
 let shop: Shop;
@@ -23,22 +23,6 @@ afterAll(() => shop?.close());
 // Marks the window: if the page reloads, the mark is gone. (Runs in the browser; this file has no DOM types.)
 const markWindow = (p: Page) => p.evaluate('window.__noReload = true');
 const stillSameWindow = (p: Page) => p.evaluate('window.__noReload === true');
-
-/** How far the page is wider than the window (0: nothing scrolls sideways), and the widest culprit. */
-const sidewaysOverflow = (p: Page) =>
-  p.evaluate(`(() => {
-    const root = document.documentElement;
-    const over = root.scrollWidth - root.clientWidth;
-    let widest = '';
-    if (over > 0) {
-      let right = 0;
-      for (const el of document.querySelectorAll('body *')) {
-        const r = el.getBoundingClientRect().right;
-        if (r > right) { right = r; widest = el.tagName.toLowerCase() + (el.className ? '.' + String(el.className).split(' ')[0] : ''); }
-      }
-    }
-    return { over, widest };
-  })()`) as Promise<{ over: number; widest: string }>;
 
 /** A screenshot, and on a phone: the page fits the screen's width. */
 async function shot(p: Page, name: string) {

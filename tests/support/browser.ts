@@ -30,3 +30,19 @@ export async function launchChromium(): Promise<Browser> {
 export async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(screenshotDir, `${name}.png`), fullPage: true });
 }
+
+/** How far the page is wider than the window (0: nothing scrolls sideways), and the widest culprit. */
+export const sidewaysOverflow = (p: Page) =>
+  p.evaluate(`(() => {
+    const root = document.documentElement;
+    const over = root.scrollWidth - root.clientWidth;
+    let widest = '';
+    if (over > 0) {
+      let right = 0;
+      for (const el of document.querySelectorAll('body *')) {
+        const r = el.getBoundingClientRect().right;
+        if (r > right) { right = r; widest = el.tagName.toLowerCase() + (el.className ? '.' + String(el.className).split(' ')[0] : ''); }
+      }
+    }
+    return { over, widest };
+  })()`) as Promise<{ over: number; widest: string }>;

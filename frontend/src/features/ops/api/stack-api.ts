@@ -60,3 +60,45 @@ export function useSetProcessorCount() {
     },
   });
 }
+
+// The fault lab's verdict (dev/src/lab/verdict.ts): did the pipeline lose anything since `npm start` began?
+const ProblemSchema = Type.Object({ orderNumber: Type.String(), reason: Type.String() });
+export const VerdictSchema = Type.Object({
+  since: Type.String(),
+  accepted: Type.Integer({ minimum: 0 }),
+  waitingInOutbox: Type.Integer({ minimum: 0 }),
+  waitingOnTopic: Type.Integer({ minimum: 0 }),
+  byStatus: Type.Object({
+    pending: Type.Integer(),
+    processing: Type.Integer(),
+    confirmed: Type.Integer(),
+    shipped: Type.Integer(),
+  }),
+  lost: Type.Array(ProblemSchema),
+  outOfOrder: Type.Array(ProblemSchema),
+  deadLettered: Type.Integer({ minimum: 0 }),
+  duplicatesOnTopic: Type.Integer({ minimum: 0 }),
+  slowestMs: Type.Union([Type.Number(), Type.Null()]),
+  green: Type.Boolean(),
+  sentence: Type.String(),
+});
+export type Verdict = Static<typeof VerdictSchema>;
+
+const verdictValidator = Compile(VerdictSchema);
+
+export const VERDICT_INTERVAL_MS = 3_000;
+
+export function getVerdict(fetchFn: FetchFn, signal?: AbortSignal): Promise<Verdict> {
+  return requestJson(fetchFn, '/stack/verdict', { signal, timeoutMs: 10_000, validate: verdictValidator });
+}
+
+export function useVerdict(intervalMs = VERDICT_INTERVAL_MS): PollState<Verdict> {
+  const fetchFn = useFetch();
+  return pollState(
+    useQuery({
+      queryKey: ['stack', 'verdict'],
+      queryFn: ({ signal }) => getVerdict(fetchFn, signal),
+      refetchInterval: everyUntilOff(intervalMs),
+    }),
+  );
+}

@@ -9,6 +9,7 @@ import { PartitionsTable } from './PartitionsTable.tsx';
 import { ScalingControls } from './ScalingControls.tsx';
 import { Throughput } from './Throughput.tsx';
 import { Transitions } from './Transitions.tsx';
+import { VerdictPanel } from './VerdictPanel.tsx';
 
 /** The live pipeline: Kafka's view of the queue, the consumer group and the cluster, and PostgreSQL's view of the orders. */
 export function OpsPage() {
@@ -47,6 +48,7 @@ export function OpsPage() {
               Kafka: {data.kafkaError}
             </p>
           )}
+          <VerdictPanel />
           <PartitionsTable snapshot={data} />
           <GroupMembers snapshot={data} />
           <KafkaCluster cluster={data.cluster} topic={data.topic} />
