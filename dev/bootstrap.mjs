@@ -31,6 +31,7 @@ const commands = {
   dlq: 'dev/src/dlq-cli.ts',
   scale: 'dev/src/scale-cli.ts',
   load: 'dev/src/lab/load-cli.ts',
+  fault: 'dev/src/lab/fault-cli.ts',
   // Built in: prints the Node.js the commands use (provisioning it if needed); installs nothing else.
   runtime: undefined,
 };

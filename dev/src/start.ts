@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { ORDER_CREATED_TOPIC, ORDER_PROCESSOR_GROUP } from '@metalmart/contracts';
 import { startControlServer } from './control.ts';
 import { type RunningJaeger, startJaeger } from './jaeger.ts';
+import { FaultLab } from './lab/faults.ts';
+import { createLoadControl } from './lab/load.ts';
 import { createVerdictSource, type VerdictSource } from './lab/verdict-facts.ts';
 import { prefixedLogger } from './log.ts';
 import { httpOk, isListening, waitFor } from './ports.ts';
@@ -41,6 +43,8 @@ const children: SupervisedProcess[] = [];
 let jaeger: RunningJaeger | undefined;
 let control: { close(): Promise<void> } | undefined;
 let verdict: VerdictSource | undefined;
+let faults: FaultLab | undefined;
+let load: ReturnType<typeof createLoadControl> | undefined;
 let stopping = false;
 async function stopAll(code: number) {
   if (stopping) return;
@@ -51,6 +55,8 @@ async function stopAll(code: number) {
   // Waits for a restart in progress: a server the watchdog is starting right now is stopped below too.
   await watchdog.stop();
   await control?.close();
+  await load?.stop();
+  await faults?.endAll(); // nothing left stopped or frozen
   await verdict?.close();
   // The frontend, the processors, then the Order Service they call.
   const [order, ...others] = children;
@@ -113,7 +119,19 @@ try {
     topic: ORDER_CREATED_TOPIC,
     groupId: ORDER_PROCESSOR_GROUP,
   });
-  control = await startControlServer(fleet, settings.controlPort, verdict);
+  faults = new FaultLab({
+    processorPids: () => fleet.instances().flatMap((i) => (i.pid === null ? [] : [i.pid])),
+    kafkaPid: () => infra.servers.kafka?.nodes[0]?.pid,
+    postgres: () => {
+      const server = infra.servers.postgres;
+      return server?.pid === undefined
+        ? undefined
+        : { pid: server.pid, adminUrl: server.adminUrl, database: 'metalmart' };
+    },
+    kafka: infra.kafka,
+  });
+  load = createLoadControl(orderServiceUrl);
+  control = await startControlServer({ fleet, verdict, faults, load }, settings.controlPort);
   if (existsSync(join(repoRoot, 'frontend', 'index.html'))) {
     await launch(
       new SupervisedProcess({

@@ -302,6 +302,49 @@ describe('npm start (dev/bootstrap.mjs start) on its own data dir and ports', ()
     expect(refused.output).toContain('from 0 to 16');
   }, 150_000);
 
+  it("the fault lab through the page's /stack: load at a rate, a processor paused and resumed, a green verdict", async () => {
+    if (!runner) throw new Error('not started');
+    const shop = `http://127.0.0.1:${stackRun.ports.FRONTEND_PORT}`;
+    const call = async (method: string, path: string, body?: unknown) => {
+      const response = await fetch(`${shop}${path}`, {
+        method,
+        headers: { 'content-type': 'application/json' },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+      return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+    };
+    expect((await call('PUT', '/stack/load', { rate: 10 })).body.running).toBe(true);
+    const paused = await call('POST', '/stack/faults/pause-processor', { seconds: 4 });
+    expect(paused.status).toBe(200);
+    expect(paused.body.endedAt).toBeNull();
+    expect((await call('POST', '/stack/faults/pause-processor')).status).toBe(409); // one at a time
+    await waitUntil(
+      'the pause ended by itself',
+      async () => {
+        const { body } = await call('GET', '/stack/faults');
+        return (body.timeline as { endedAt: string | null }[]).every((e) => e.endedAt !== null);
+      },
+      20_000,
+    );
+    expect((await call('DELETE', '/stack/load')).body.running).toBe(false);
+    const accepted = (await call('GET', '/stack/load')).body;
+    expect(accepted.running).toBe(false);
+    await waitUntil(
+      'every order shipped, the verdict green',
+      async () => {
+        const { body } = await call('GET', '/stack/verdict');
+        return body.green === true && body.accepted === (body.byStatus as { shipped: number }).shipped;
+      },
+      90_000,
+      1000,
+    );
+    const verdict = (await call('GET', '/stack/verdict')).body;
+    expect(verdict.accepted as number).toBeGreaterThan(20);
+    expect(verdict.sentence).toMatch(
+      /^Nothing lost: \d+ accepted, \d+ shipped, 0 in the outbox, 0 on the topic, 0 in a stage\.$/,
+    );
+  }, 150_000);
+
   it('PostgreSQL killed (SIGKILL): a clear log line, it comes back, orders ship again', async () => {
     if (!runner) throw new Error('not started');
     const from = runner.lines.length;

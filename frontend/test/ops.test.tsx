@@ -405,4 +405,66 @@ describe('ops page', () => {
     await screen.findByTestId('partitions-table');
     expect(screen.queryByRole('region', { name: 'Verdict' })).not.toBeInTheDocument();
   });
+
+  it('starts the load at a rate and runs a fault from its button, then ends it, with the timeline', async () => {
+    const user = userEvent.setup();
+    let load = { running: false, rate: 0, accepted: 0, refused: 0, acceptedPerSecond: 0, refusedPerSecond: 0 };
+    let active = false;
+    const timeline: { fault: string; target: string; startedAt: string; endedAt: string | null }[] = [];
+    const faults = () => ({
+      faults: [
+        { name: 'pause-processor', what: 'SIGSTOP the first processor', lasting: true, active },
+        { name: 'poison', what: 'publish a poison record', lasting: false, active: false },
+      ],
+      timeline,
+    });
+    const fetch = fakeApi({
+      'GET /api/ops/snapshot': () => json(snapshot()),
+      'GET /stack/load': () => json(load),
+      'PUT /stack/load': (init) => {
+        const { rate } = JSON.parse(String(init?.body)) as { rate: number };
+        load = { ...load, running: true, rate, accepted: 40, acceptedPerSecond: 20 };
+        return json(load);
+      },
+      'GET /stack/faults': () => json(faults()),
+      'POST /stack/faults/pause-processor': () => {
+        active = true;
+        timeline.push({
+          fault: 'pause-processor',
+          target: 'processor pid 42',
+          startedAt: '2026-01-05T10:00:00.000Z',
+          endedAt: null,
+        });
+        return json(timeline[0]);
+      },
+      'DELETE /stack/faults/pause-processor': () => {
+        active = false;
+        const entry = { ...(timeline[0] as (typeof timeline)[number]), endedAt: '2026-01-05T10:00:09.000Z' };
+        timeline[0] = entry;
+        return json(entry);
+      },
+    });
+    renderApp('/ops', fetch);
+    const lab = await screen.findByRole('region', { name: 'Fault lab' });
+    const rate = within(lab).getByLabelText('Orders a second');
+    await user.clear(rate);
+    await user.type(rate, '20');
+    await user.click(within(lab).getByRole('button', { name: 'Start load' }));
+    await waitFor(() =>
+      expect(within(lab).getByTestId('load-rates')).toHaveTextContent('20/s asked · accepted 20/s (40)'),
+    );
+    const put = fetch.mock.calls.find(([url, init]) => url === '/stack/load' && init?.method === 'PUT');
+    expect(JSON.parse(String(put?.[1]?.body))).toEqual({ rate: 20 });
+
+    await user.click(within(lab).getByRole('button', { name: 'Pause processor' }));
+    const end = await within(lab).findByRole('button', { name: 'End pause processor' });
+    expect(within(lab).getByRole('list', { name: 'Fault timeline' })).toHaveTextContent(
+      'pause-processor on processor pid 42 — on',
+    );
+    await user.click(end);
+    await within(lab).findByRole('button', { name: 'Pause processor' });
+    expect(within(lab).getByRole('list', { name: 'Fault timeline' })).toHaveTextContent(
+      /pause-processor on processor pid 42 — ended/,
+    );
+  });
 });

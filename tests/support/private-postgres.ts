@@ -1,22 +1,9 @@
-import { execFileSync } from 'node:child_process';
 import { mkdtemp, realpath, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { crashBackend, signalPostgres } from '@metalmart/dev/lab/postgres-faults';
 import { startPostgres } from '@metalmart/dev/postgres';
 import { readStackSettings } from '@metalmart/dev/settings';
-import pg from 'pg';
 import { freePort } from './processes.ts';
-
-/** The postmaster's children (backends, WAL writer, checkpointer…): none when it has none. */
-function childrenOf(pid: number): number[] {
-  try {
-    return execFileSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' })
-      .trim()
-      .split(/\s+/)
-      .map(Number);
-  } catch {
-    return [];
-  }
-}
 
 /**
  * A real PostgreSQL of one test's own (own port, own data, the project's binaries), for tests that crash, freeze
@@ -31,16 +18,14 @@ export async function startPrivatePostgres() {
     if (server.pid === undefined) throw new Error('this PostgreSQL was not started by the test');
     return server.pid;
   };
-  const signalAll = (signal: NodeJS.Signals) => {
-    const pid = postmaster();
-    // Stopped first, the postmaster cannot fork new backends while its children are being stopped.
-    if (signal === 'SIGSTOP') process.kill(pid, signal);
-    for (const child of childrenOf(pid)) process.kill(child, signal);
-    if (signal === 'SIGCONT') process.kill(pid, signal);
-  };
+  const signalAll = (signal: 'SIGSTOP' | 'SIGCONT') => signalPostgres(postmaster(), signal);
   return {
     url: server.url,
     adminUrl: server.adminUrl,
+    /** The postmaster's process id. */
+    get pid() {
+      return postmaster();
+    },
     /** SIGSTOP on every postgres process: connections stay open, nothing answers (a storage stall, a failover). */
     freeze: () => signalAll('SIGSTOP'),
     thaw: () => signalAll('SIGCONT'),
@@ -48,22 +33,7 @@ export async function startPrivatePostgres() {
      * kill -9 one client backend (of `database`): the postmaster then ends every session, as after any backend
      * crash, and recovers. Resolves with the killed process id.
      */
-    async crashBackend(database = 'metalmart'): Promise<number> {
-      const admin = new pg.Client({ connectionString: server.adminUrl });
-      await admin.connect();
-      try {
-        const { rows } = await admin.query<{ pid: number }>(
-          "SELECT pid FROM pg_stat_activity WHERE backend_type = 'client backend' AND datname = $1 LIMIT 1",
-          [database],
-        );
-        const pid = rows[0]?.pid;
-        if (pid === undefined) throw new Error(`no session on ${database} to crash`);
-        process.kill(pid, 'SIGKILL');
-        return pid;
-      } finally {
-        await admin.end().catch(() => {});
-      }
-    },
+    crashBackend: (database = 'metalmart'): Promise<number> => crashBackend(server.adminUrl, database),
     /** A fast shutdown (every session ended, a checkpoint) and a start on the same data and port. */
     async restart() {
       await server.stop();

@@ -149,3 +149,34 @@ export function describeRefusals(counts: LoadCounts): string {
   ];
   return parts.length ? `${total} refused (${parts.join(', ')})` : '0 refused';
 }
+
+/** The runner's load generator for the control API: one at a time, a new rate replaces the old one. */
+export function createLoadControl(orderServiceUrl: string) {
+  let current: Load | undefined;
+  return {
+    state() {
+      const counts = current?.counts();
+      const now = current?.perSecond() ?? { accepted: 0, refused: 0 };
+      const refused = counts ? Object.values(counts.refused).reduce((a, b) => a + b, 0) + counts.failed : 0;
+      return {
+        running: current !== undefined,
+        rate: current?.rate ?? 0,
+        accepted: counts?.accepted ?? 0,
+        refused,
+        acceptedPerSecond: now.accepted,
+        refusedPerSecond: now.refused,
+      };
+    },
+    async start(rate: number) {
+      const next = await startLoad(orderServiceUrl, rate);
+      const previous = current;
+      current = next;
+      await previous?.stop();
+    },
+    async stop() {
+      const previous = current;
+      current = undefined;
+      await previous?.stop();
+    },
+  };
+}

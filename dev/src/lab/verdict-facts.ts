@@ -84,6 +84,8 @@ interface OrderRow {
 
 export async function createVerdictSource(opts: VerdictSourceOptions): Promise<VerdictSource> {
   const db = new pg.Pool({ connectionString: opts.databaseUrl, max: 2 });
+  // An idle connection lost (PostgreSQL crashed, restarted by the watchdog): the next query opens another.
+  db.on('error', () => {});
   const admin = new Admin({ clientId: 'metalmart-lab', ...clientOptions(opts.kafka), timeout: 5000, retries: 2 });
   const consumer = new Consumer<string, string, string, string>({
     clientId: 'metalmart-lab',

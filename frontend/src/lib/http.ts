@@ -31,7 +31,7 @@ export interface ResponseValidator<T> {
 }
 
 export interface RequestOptions<T> {
-  method?: 'GET' | 'POST' | 'PUT';
+  method?: 'GET' | 'POST' | 'PUT' | 'DELETE';
   body?: unknown;
   headers?: Record<string, string>;
   signal?: AbortSignal;

@@ -58,6 +58,14 @@ export interface KafkaMemberOptions {
  * assignment, so it knows the counts it used) asks Kafka every `metadataMaxAgeMs` and rejoins when a count
  * differs — a leader's JoinGroup makes the coordinator rebalance the whole group (followers' would not).
  */
+/** How long a JoinGroup may block (the group's rebalance timeout): heartbeats pause meanwhile. */
+const REBALANCE_TIMEOUT_MS = 30_000;
+
+/** Milliseconds since the membership was last confirmed: a heartbeat answered, or a join. */
+export function membershipSilence(lastHeartbeat: Date | null, joinedAt: number, now: number): number {
+  return now - Math.max(lastHeartbeat?.getTime() ?? 0, joinedAt);
+}
+
 export function createKafkaGroupMember(opts: KafkaMemberOptions): GroupMember {
   /** Partition counts the last assignment this member computed (as leader) was based on. */
   let assignedCounts = new Map<string, number>();
@@ -69,7 +77,7 @@ export function createKafkaGroupMember(opts: KafkaMemberOptions): GroupMember {
     deserializers: RECORD_DESERIALIZERS,
     sessionTimeout: opts.sessionTimeoutMs,
     heartbeatInterval: 1000,
-    rebalanceTimeout: 30_000,
+    rebalanceTimeout: REBALANCE_TIMEOUT_MS,
     protocols: GROUP_PROTOCOLS,
     metadataMaxAge: opts.metadataMaxAgeMs,
     partitionAssigner: (leaderId, members, leaderTopics, metadata) => {
@@ -113,6 +121,22 @@ export function createKafkaGroupMember(opts: KafkaMemberOptions): GroupMember {
   }
   consumer.on('error', (error: Error) => void rejoin(`rejoining failed: ${error.message}`));
   consumer.on('consumer:heartbeat:stalled', () => void rejoin('heartbeats stalled'));
+  // The library can also stop heartbeating with neither event: a failed join inside consume() leaves the topic
+  // tracked and the old member id set, so the next consume() starts a stream on the old assignment without joining.
+  // The coordinator drops that member after its session; it keeps fetching, owning nothing (seen in
+  // tests/group-faults.int.test.ts: the other processor owned all six for good). No heartbeat answered for a whole
+  // session past the longest a join may block means the membership is gone, whatever the library believes: rejoin.
+  let joinedAt = Date.now();
+  consumer.on('consumer:group:join', () => {
+    joinedAt = Date.now();
+  });
+  const liveness = setInterval(() => {
+    if (closed || rejoining || consumer.memberId === null) return;
+    const silentMs = membershipSilence(consumer.lastHeartbeat, joinedAt, Date.now());
+    if (silentMs > REBALANCE_TIMEOUT_MS + opts.sessionTimeoutMs)
+      void rejoin(`no heartbeat answered for ${silentMs} ms: the coordinator has dropped this member`);
+  }, 1000);
+  liveness.unref();
   const watch = setInterval(() => void rejoinIfPartitionsChanged(), opts.metadataMaxAgeMs);
   watch.unref();
   let checking = false;
@@ -232,6 +256,7 @@ export function createKafkaGroupMember(opts: KafkaMemberOptions): GroupMember {
     close: () => {
       closed = true;
       clearInterval(watch);
+      clearInterval(liveness);
       return consumer.close(true);
     },
   };

@@ -102,3 +102,89 @@ export function useVerdict(intervalMs = VERDICT_INTERVAL_MS): PollState<Verdict>
     }),
   );
 }
+
+// The fault lab's load generator and faults (dev/src/lab/), on the runner's control API.
+export const LoadStateSchema = Type.Object({
+  running: Type.Boolean(),
+  rate: Type.Number(),
+  accepted: Type.Integer(),
+  refused: Type.Integer(),
+  acceptedPerSecond: Type.Integer(),
+  refusedPerSecond: Type.Integer(),
+});
+export type LoadState = Static<typeof LoadStateSchema>;
+const loadValidator = Compile(LoadStateSchema);
+const LOAD_KEY = ['stack', 'load'] as const;
+
+export function useLoad(intervalMs = 1_000): PollState<LoadState> {
+  const fetchFn = useFetch();
+  return pollState(
+    useQuery({
+      queryKey: LOAD_KEY,
+      queryFn: ({ signal }) =>
+        requestJson(fetchFn, '/stack/load', { signal, timeoutMs: 5_000, validate: loadValidator }),
+      refetchInterval: everyUntilOff(intervalMs),
+    }),
+  );
+}
+
+/** A rate starts (or re-rates) the load; null stops it. */
+export function useSetLoad() {
+  const fetchFn = useFetch();
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (rate: number | null) =>
+      requestJson(fetchFn, '/stack/load', {
+        method: rate === null ? 'DELETE' : 'PUT',
+        ...(rate === null ? {} : { body: { rate } }),
+        timeoutMs: 10_000,
+        validate: loadValidator,
+      }),
+    onSuccess: (state) => queryClient.setQueryData(LOAD_KEY, state),
+  });
+}
+
+const TimelineEntrySchema = Type.Object({
+  fault: Type.String(),
+  target: Type.String(),
+  startedAt: Type.String(),
+  endedAt: Type.Union([Type.String(), Type.Null()]),
+});
+export const FaultsSchema = Type.Object({
+  faults: Type.Array(
+    Type.Object({ name: Type.String(), what: Type.String(), lasting: Type.Boolean(), active: Type.Boolean() }),
+  ),
+  timeline: Type.Array(TimelineEntrySchema),
+});
+export type Faults = Static<typeof FaultsSchema>;
+const faultsValidator = Compile(FaultsSchema);
+const entryValidator = Compile(TimelineEntrySchema);
+const FAULTS_KEY = ['stack', 'faults'] as const;
+
+export function useFaults(intervalMs = 2_000): PollState<Faults> {
+  const fetchFn = useFetch();
+  return pollState(
+    useQuery({
+      queryKey: FAULTS_KEY,
+      queryFn: ({ signal }) =>
+        requestJson(fetchFn, '/stack/faults', { signal, timeoutMs: 5_000, validate: faultsValidator }),
+      refetchInterval: everyUntilOff(intervalMs),
+    }),
+  );
+}
+
+/** Starts a fault (`seconds`: it ends by itself) or ends a lasting one. */
+export function useFaultAction() {
+  const fetchFn = useFetch();
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: ({ name, end, seconds }: { name: string; end?: boolean; seconds?: number }) =>
+      requestJson(fetchFn, `/stack/faults/${encodeURIComponent(name)}`, {
+        method: end ? 'DELETE' : 'POST',
+        ...(end ? {} : { body: seconds ? { seconds } : {} }),
+        timeoutMs: 15_000,
+        validate: entryValidator,
+      }),
+    onSettled: () => queryClient.invalidateQueries({ queryKey: FAULTS_KEY }),
+  });
+}

@@ -5,6 +5,7 @@ import '../ops.css';
 import { DeadLetters } from './DeadLetters.tsx';
 import { GroupMembers } from './GroupMembers.tsx';
 import { KafkaCluster } from './KafkaCluster.tsx';
+import { LabPanel } from './LabPanel.tsx';
 import { PartitionsTable } from './PartitionsTable.tsx';
 import { ScalingControls } from './ScalingControls.tsx';
 import { Throughput } from './Throughput.tsx';
@@ -49,6 +50,7 @@ export function OpsPage() {
             </p>
           )}
           <VerdictPanel />
+          <LabPanel />
           <PartitionsTable snapshot={data} />
           <GroupMembers snapshot={data} />
           <KafkaCluster cluster={data.cluster} topic={data.topic} />
