@@ -32,6 +32,7 @@ const commands = {
   scale: 'dev/src/scale-cli.ts',
   load: 'dev/src/lab/load-cli.ts',
   fault: 'dev/src/lab/fault-cli.ts',
+  chaos: 'dev/src/lab/chaos-cli.ts',
   // Built in: prints the Node.js the commands use (provisioning it if needed); installs nothing else.
   runtime: undefined,
 };

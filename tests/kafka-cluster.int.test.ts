@@ -260,7 +260,17 @@ describe('the pipeline on a three-broker cluster', () => {
       throw new Error(`${error.message}; owned: ${[...owned].join(',')}\n${said.slice(-8).join('\n')}`);
     });
     console.log(`12 partitions owned ${Date.now() - grown} ms after the topic grew`);
-    await sleep(3000);
+    // Orders keep coming until the Order Service's producer, at its next metadata refresh, sends some to the new
+    // partitions (its refresh, not the group's, decides when: up to its metadata max age).
+    await waitUntil(
+      'an order on a new partition',
+      async () =>
+        (await describeGroup(cluster.brokers, groupId)).some(
+          (r) => r.topic === topic && (r.partition ?? 0) >= 6 && (r.logEndOffset ?? 0) > 0,
+        ),
+      30_000,
+      500,
+    );
     const { accepted, failed } = await shoppers.stop();
     expect(failed).toBe(0);
     await expectAllShipped(accepted);

@@ -13,6 +13,7 @@ import {
   ORDER_PROCESSOR_GROUP,
   type TrackingResponse,
 } from '@metalmart/contracts';
+import { launchChromium, screenshot } from '@metalmart/test-support/browser';
 import { describeMembers, parseTopicDescription } from '@metalmart/test-support/kafka-tools';
 import { orderRequest } from '@metalmart/test-support/orders';
 import { freeClusterPorts, freeStackPorts, waitUntil } from '@metalmart/test-support/processes';
@@ -34,6 +35,21 @@ interface Runner {
 }
 
 const transcript: string[] = [];
+
+/** One of the project's CLIs (`npm run scale`, `npm run chaos`) against the stack on `controlPort`. */
+function runCli(controlPort: number, script: string, args: string[]) {
+  return new Promise<{ code: number | null; output: string }>((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
+      cwd: repoRoot,
+      env: { ...process.env, METALMART_CONTROL_PORT: String(controlPort) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (c) => (output += c));
+    child.stderr.on('data', (c) => (output += c));
+    child.on('exit', (code) => resolve({ code, output }));
+  });
+}
 
 function tail(lines: string[], count = 80): string {
   return lines.slice(-count).join('\n');
@@ -259,18 +275,7 @@ describe('npm start (dev/bootstrap.mjs start) on its own data dir and ports', ()
 
   it('npm run scale: instances join and leave the group (kafka-consumer-groups and the ops API agree)', async () => {
     if (!runner) throw new Error('not started');
-    const scale = (count: string) =>
-      new Promise<{ code: number | null; output: string }>((resolve) => {
-        const child = spawn(process.execPath, ['--import', 'tsx', 'dev/src/scale-cli.ts', count], {
-          cwd: repoRoot,
-          env: { ...process.env, METALMART_CONTROL_PORT: String(stackRun.ports.METALMART_CONTROL_PORT) },
-          stdio: ['ignore', 'pipe', 'pipe'],
-        });
-        let output = '';
-        child.stdout.on('data', (c) => (output += c));
-        child.stderr.on('data', (c) => (output += c));
-        child.on('exit', (code) => resolve({ code, output }));
-      });
+    const scale = (count: string) => runCli(stackRun.ports.METALMART_CONTROL_PORT, 'dev/src/scale-cli.ts', [count]);
     const brokers = `127.0.0.1:${stackRun.ports.METALMART_KAFKA_PORT}`;
     const shop = `http://127.0.0.1:${stackRun.ports.FRONTEND_PORT}`;
     const members = async () => (await describeMembers(brokers, ORDER_PROCESSOR_GROUP)).map((m) => m.clientId).sort();
@@ -345,6 +350,49 @@ describe('npm start (dev/bootstrap.mjs start) on its own data dir and ports', ()
     );
   }, 150_000);
 
+  it('the fault lab in a real browser: load, a processor paused, lag up with the verdict green, resumed, the broker stopped', async () => {
+    if (!runner) throw new Error('not started');
+    const browser = await launchChromium();
+    try {
+      const page = await browser.newPage({ viewport: { width: 1280, height: 1100 } });
+      await page.goto(`http://127.0.0.1:${stackRun.ports.FRONTEND_PORT}/ops`);
+      const lab = page.getByRole('region', { name: 'Fault lab' });
+      const verdict = page.getByTestId('verdict');
+      const totalLag = async () =>
+        (await page.locator('[data-testid="partitions-table"] tbody tr td:nth-child(5)').allTextContents()).reduce(
+          (sum, text) => sum + Number(text),
+          0,
+        );
+      await lab.getByLabel('Orders a second').fill('10');
+      await lab.getByRole('button', { name: 'Start load' }).click();
+      await expect
+        .poll(() => lab.getByTestId('load-rates').textContent(), { timeout: 15_000 })
+        .toMatch(/accepted [1-9]\d*\/s/);
+      await lab.getByRole('button', { name: 'Pause processor' }).click();
+      await expect.poll(totalLag, { timeout: 20_000 }).toBeGreaterThan(10);
+      expect(await verdict.getAttribute('data-verdict')).toBe('green');
+      await expect.poll(() => verdict.textContent(), { timeout: 10_000 }).toMatch(/[1-9]\d* on the topic/);
+      await screenshot(page, 'lab-01-paused');
+      await lab.getByRole('button', { name: 'End pause processor' }).click();
+      await lab.getByRole('button', { name: 'Stop broker' }).click();
+      await sleep(4000);
+      await lab.getByRole('button', { name: 'End stop broker' }).click();
+      await lab.getByRole('button', { name: 'Stop load' }).click();
+      await expect.poll(totalLag, { timeout: 90_000, interval: 1000 }).toBe(0);
+      await expect
+        .poll(() => verdict.textContent(), { timeout: 60_000 })
+        .toMatch(/0 in the outbox, 0 on the topic, 0 in a stage/);
+      expect(await verdict.getAttribute('data-verdict')).toBe('green');
+      expect(await page.getByRole('list', { name: 'Fault timeline' }).textContent()).toContain(
+        'stop-broker on broker pid',
+      );
+      await screenshot(page, 'lab-02-drained');
+      await page.screenshot({ path: join(repoRoot, 'docs', 'images', 'fault-lab.png') });
+    } finally {
+      await browser.close();
+    }
+  }, 240_000);
+
   it('PostgreSQL killed (SIGKILL): a clear log line, it comes back, orders ship again', async () => {
     if (!runner) throw new Error('not started');
     const from = runner.lines.length;
@@ -409,6 +457,28 @@ describe('npm start (dev/bootstrap.mjs start) on its own data dir and ports', ()
     // No service crashed: they waited for Kafka (the processor re-subscribes by itself).
     expect(after).not.toMatch(/exited unexpectedly/);
   }, 210_000);
+
+  it('npm run chaos -- --minutes 2: faults at random under load, and nothing lost', async () => {
+    if (!runner) throw new Error('not started');
+    const chaos = await runCli(stackRun.ports.METALMART_CONTROL_PORT, 'dev/src/lab/chaos-cli.ts', [
+      '--minutes',
+      '2',
+      '--seed',
+      '20261205',
+      '--rate',
+      '15',
+    ]);
+    console.log(chaos.output);
+    expect(chaos.code, chaos.output).toBe(0);
+    const faults = chaos.output.split('\n').filter((line) => /^chaos: \+ *[\d.]+ s {2}[a-z-]+ on /.test(line));
+    expect(faults.length).toBeGreaterThanOrEqual(5);
+    const last = chaos.output.trim().split('\n').at(-1) ?? '';
+    const figures =
+      /^chaos: accepted (\d+), shipped (\d+), lost 0, out-of-order 0, dead-lettered 0, slowest [\d.]+ s$/.exec(last);
+    expect(figures, last).not.toBeNull();
+    expect(Number(figures?.[1])).toBeGreaterThan(500);
+    expect(figures?.[2]).toBe(figures?.[1]);
+  }, 420_000);
 
   it('Ctrl-C stops everything: exit code 0, no process and no port left', async () => {
     if (!runner) throw new Error('not started');

@@ -383,7 +383,7 @@ describe('ops page', () => {
     );
     const panel = await screen.findByRole('region', { name: 'Verdict' });
     expect(within(panel).getByTestId('verdict')).toHaveAttribute('data-verdict', 'green');
-    expect(within(panel).getByTestId('verdict')).toHaveTextContent(`Nothing lost ${green.sentence}`);
+    expect(within(panel).getByTestId('verdict')).toHaveTextContent(`Green: ${green.sentence}`);
     expect(within(panel).getByText('On the topic, not yet consumed').nextSibling).toHaveTextContent('3');
     expect(within(panel).getByText('Slowest accepted → shipped').nextSibling).toHaveTextContent('6.4 s');
     verdict = {

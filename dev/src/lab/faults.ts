@@ -38,6 +38,12 @@ const need = <T>(value: T | undefined, what: string): T => {
 /** A fault that cannot start (nothing to act on, already active): a 409 or 400, never a crash. */
 export class FaultRefused extends Error {}
 
+/** SIGSTOP now, SIGCONT as the undo: the process keeps its sockets and memory, and answers nothing meanwhile. */
+function suspend(pid: number, what: string) {
+  process.kill(pid, 'SIGSTOP');
+  return { target: `${what} pid ${pid}`, undo: () => process.kill(pid, 'SIGCONT') };
+}
+
 function firstProcessor(targets: FaultTargets): number {
   const pid = targets.processorPids()[0];
   if (pid === undefined) throw new FaultRefused('no processor instance runs (npm run scale -- 1)');
@@ -49,11 +55,7 @@ export const FAULTS: FaultDefinition[] = [
     name: 'pause-processor',
     what: 'SIGSTOP the first processor instance (the seed: stay on breakpoint 3), SIGCONT to resume',
     lasting: true,
-    async start(targets) {
-      const pid = firstProcessor(targets);
-      process.kill(pid, 'SIGSTOP');
-      return { target: `processor pid ${pid}`, undo: () => process.kill(pid, 'SIGCONT') };
-    },
+    start: async (targets) => suspend(firstProcessor(targets), 'processor'),
   },
   {
     name: 'kill-processor',
@@ -69,11 +71,7 @@ export const FAULTS: FaultDefinition[] = [
     name: 'stop-broker',
     what: 'SIGSTOP the Kafka broker (connections stay open, nothing answers), SIGCONT to resume',
     lasting: true,
-    async start(targets) {
-      const pid = need(targets.kafkaPid(), 'the Kafka broker');
-      process.kill(pid, 'SIGSTOP');
-      return { target: `broker pid ${pid}`, undo: () => process.kill(pid, 'SIGCONT') };
-    },
+    start: async (targets) => suspend(need(targets.kafkaPid(), 'the Kafka broker'), 'broker'),
   },
   {
     name: 'crash-postgres',

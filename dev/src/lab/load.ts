@@ -153,9 +153,12 @@ export function describeRefusals(counts: LoadCounts): string {
 /** The runner's load generator for the control API: one at a time, a new rate replaces the old one. */
 export function createLoadControl(orderServiceUrl: string) {
   let current: Load | undefined;
+  /** The last one stopped: its totals stay readable (running false) until the next start. */
+  let last: Load | undefined;
   return {
     state() {
-      const counts = current?.counts();
+      const shown = current ?? last;
+      const counts = shown?.counts();
       const now = current?.perSecond() ?? { accepted: 0, refused: 0 };
       const refused = counts ? Object.values(counts.refused).reduce((a, b) => a + b, 0) + counts.failed : 0;
       return {
@@ -174,9 +177,9 @@ export function createLoadControl(orderServiceUrl: string) {
       await previous?.stop();
     },
     async stop() {
-      const previous = current;
+      last = current ?? last;
       current = undefined;
-      await previous?.stop();
+      await last?.stop();
     },
   };
 }

@@ -83,7 +83,13 @@ interface OrderRow {
 }
 
 export async function createVerdictSource(opts: VerdictSourceOptions): Promise<VerdictSource> {
-  const db = new pg.Pool({ connectionString: opts.databaseUrl, max: 2 });
+  // Bounded waits: while PostgreSQL is frozen the page gets a 503, not a request that hangs.
+  const db = new pg.Pool({
+    connectionString: opts.databaseUrl,
+    max: 2,
+    query_timeout: 5000,
+    connectionTimeoutMillis: 5000,
+  });
   // An idle connection lost (PostgreSQL crashed, restarted by the watchdog): the next query opens another.
   db.on('error', () => {});
   const admin = new Admin({ clientId: 'metalmart-lab', ...clientOptions(opts.kafka), timeout: 5000, retries: 2 });

@@ -45,7 +45,7 @@ export function VerdictPanel() {
         data-testid="verdict"
         data-verdict={data.green ? 'green' : 'red'}
       >
-        <strong>{data.green ? 'Nothing lost' : 'Something is wrong'}</strong> {data.sentence}
+        <strong>{data.green ? 'Green:' : 'Red:'}</strong> {data.sentence}
       </p>
       <Figures verdict={data} />
       {problems.length > 0 && (
