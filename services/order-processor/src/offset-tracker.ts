@@ -40,8 +40,16 @@ export type Fenced = 'not-assigned' | 'old-generation' | 'duplicate' | 'revoked'
 export class OffsetTracker {
   readonly #lanes = new Map<string, Lane>();
 
-  /** The partitions assigned in `generation`: periods of the others end, new ones begin. */
+  #generation: number | undefined;
+
+  /**
+   * The partitions assigned in `generation`: periods of the others end, new ones begin. A generation more than one
+   * past the last this member saw means it was out of the group in between (frozen past its session, cut off): any
+   * of its partitions may have had another owner meanwhile, so every period ends, even for partitions it gets back.
+   */
   assign(partitions: Iterable<string>, generation: number): void {
+    if (this.#generation !== undefined && generation > this.#generation + 1) this.#lanes.clear();
+    this.#generation = generation;
     const owned = new Set(partitions);
     for (const partition of this.#lanes.keys()) if (!owned.has(partition)) this.#lanes.delete(partition);
     for (const partition of owned) {

@@ -111,4 +111,15 @@ describe('offset tracker', () => {
     t.finish(later);
     expect(t.due().get(p)).toBe(11n);
   });
+
+  it('given a generation skipped (the member was out of the group), then even a partition it gets back is a new period', () => {
+    const t = tracker(1);
+    const before = start(t, 10, 1);
+    t.assign([p], 2); // consecutive: the same period goes on
+    expect(t.owns(before)).toBe(true);
+    t.assign([p], 4); // generation 3 went on without this member: someone else may have owned the partition
+    expect(t.owns(before)).toBe(false);
+    expect(t.start(p, 10n, 3)).toBe('old-generation');
+    expect(typeof t.start(p, 10n, 4)).toBe('object'); // read again from the commit: handled anew
+  });
 });
