@@ -3,6 +3,7 @@
 // lab's verdict (lab/verdict.ts) from it.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { type FaultLab, FaultRefused } from './lab/faults.ts';
+import type { LoadControl } from './lab/load.ts';
 import type { VerdictSource } from './lab/verdict-facts.ts';
 import type { ProcessorFleet } from './processor-fleet.ts';
 
@@ -10,20 +11,6 @@ export const PROCESSORS_PATH = '/stack/processors';
 export const VERDICT_PATH = '/stack/verdict';
 export const FAULTS_PATH = '/stack/faults';
 export const LOAD_PATH = '/stack/load';
-
-/** The runner's one load generator: started, re-rated and stopped from the page. */
-export interface LoadControl {
-  state(): {
-    running: boolean;
-    rate: number;
-    accepted: number;
-    refused: number;
-    acceptedPerSecond: number;
-    refusedPerSecond: number;
-  };
-  start(rate: number): Promise<void>;
-  stop(): Promise<void>;
-}
 
 async function handleLoad(request: IncomingMessage, response: ServerResponse, load: LoadControl) {
   try {

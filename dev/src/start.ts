@@ -6,7 +6,7 @@ import { ORDER_CREATED_TOPIC, ORDER_PROCESSOR_GROUP } from '@metalmart/contracts
 import { startControlServer } from './control.ts';
 import { type RunningJaeger, startJaeger } from './jaeger.ts';
 import { FaultLab } from './lab/faults.ts';
-import { createLoadControl } from './lab/load.ts';
+import { createLoadControl, type LoadControl } from './lab/load.ts';
 import { createVerdictSource, type VerdictSource } from './lab/verdict-facts.ts';
 import { prefixedLogger } from './log.ts';
 import { httpOk, isListening, waitFor } from './ports.ts';
@@ -44,7 +44,7 @@ let jaeger: RunningJaeger | undefined;
 let control: { close(): Promise<void> } | undefined;
 let verdict: VerdictSource | undefined;
 let faults: FaultLab | undefined;
-let load: ReturnType<typeof createLoadControl> | undefined;
+let load: LoadControl | undefined;
 let stopping = false;
 async function stopAll(code: number) {
   if (stopping) return;

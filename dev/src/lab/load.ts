@@ -150,7 +150,10 @@ export function describeRefusals(counts: LoadCounts): string {
   return parts.length ? `${total} refused (${parts.join(', ')})` : '0 refused';
 }
 
-/** The runner's load generator for the control API: one at a time, a new rate replaces the old one. */
+/** The runner's one load generator, started, re-rated and stopped from the page (the control API's /stack/load). */
+export type LoadControl = ReturnType<typeof createLoadControl>;
+
+/** One at a time: a new rate replaces the old one. */
 export function createLoadControl(orderServiceUrl: string) {
   let current: Load | undefined;
   /** The last one stopped: its totals stay readable (running false) until the next start. */
