@@ -57,16 +57,17 @@ async function sendVerdict(response: ServerResponse, verdict: VerdictSource | un
   }
 }
 
-/** GET the faults and the timeline; POST /stack/faults/<name> {seconds?} starts one, DELETE ends it. */
+/** GET the faults and the timeline; POST /stack/faults/<name> {seconds?, latencyMs?} starts one, DELETE ends it. */
 async function handleFaults(request: IncomingMessage, response: ServerResponse, lab: FaultLab) {
   const name = decodeURIComponent((request.url ?? '').slice(FAULTS_PATH.length + 1));
   if (!name && request.method === 'GET') return send(response, 200, { faults: lab.list(), timeline: lab.timeline() });
   try {
     if (name && request.method === 'POST') {
-      const body = (await readBody(request).catch(() => ({}))) as { seconds?: unknown } | undefined;
-      const seconds = body?.seconds;
+      const body = (await readBody(request).catch(() => ({}))) as Record<string, unknown> | undefined;
+      const { seconds, latencyMs } = body ?? {};
       if (seconds !== undefined && typeof seconds !== 'number') throw new RangeError('seconds must be a number');
-      return send(response, 200, await lab.start(name, seconds));
+      if (latencyMs !== undefined && typeof latencyMs !== 'number') throw new RangeError('latencyMs must be a number');
+      return send(response, 200, await lab.start(name, { seconds, latencyMs }));
     }
     if (name && request.method === 'DELETE') return send(response, 200, await lab.end(name));
     response.setHeader('allow', name ? 'POST, DELETE' : 'GET');

@@ -7,6 +7,7 @@ import { startControlServer } from './control.ts';
 import { type RunningJaeger, startJaeger } from './jaeger.ts';
 import { FaultLab } from './lab/faults.ts';
 import { createLoadControl, type LoadControl } from './lab/load.ts';
+import { type SlowProxy, startSlowProxy } from './lab/slow-proxy.ts';
 import { createVerdictSource, type VerdictSource } from './lab/verdict-facts.ts';
 import { prefixedLogger } from './log.ts';
 import { httpOk, isListening, waitFor } from './ports.ts';
@@ -45,6 +46,7 @@ let control: { close(): Promise<void> } | undefined;
 let verdict: VerdictSource | undefined;
 let faults: FaultLab | undefined;
 let load: LoadControl | undefined;
+let slowProxy: SlowProxy | undefined;
 let stopping = false;
 async function stopAll(code: number) {
   if (stopping) return;
@@ -62,6 +64,7 @@ async function stopAll(code: number) {
   const [order, ...others] = children;
   for (const child of others.reverse()) await child.stop();
   await fleet.stopAll();
+  await slowProxy?.close();
   await order?.stop();
   await jaeger?.stop();
   await infra.stop();
@@ -78,7 +81,8 @@ const tracingEnv = () =>
     : ({} as Record<string, string>);
 const fleet = createProcessorFleet({
   basePort: settings.processorPort,
-  env: () => ({ ...common, ...tracingEnv(), ORDER_SERVICE_URL: orderServiceUrl }),
+  // Through the lab's proxy (slow-internal-api): it passes every call on untouched until that fault is on.
+  env: () => ({ ...common, ...tracingEnv(), ORDER_SERVICE_URL: slowProxy?.url ?? orderServiceUrl }),
   // Ctrl-C during a scale-up: start nothing more.
   beforeStart: () => {
     if (stopping) throw new Error('stopping');
@@ -111,6 +115,7 @@ try {
     'the Order Service',
     `${orderServiceUrl}/readyz`,
   );
+  slowProxy = await startSlowProxy(orderServiceUrl);
   await fleet.scaleTo(settings.processorInstances);
   // The lab's window opens here: every order accepted from now on is judged (GET /stack/verdict).
   verdict = await createVerdictSource({
@@ -121,7 +126,9 @@ try {
   });
   faults = new FaultLab({
     processorPids: () => fleet.instances().flatMap((i) => (i.pid === null ? [] : [i.pid])),
-    kafkaPid: () => infra.servers.kafka?.nodes[0]?.pid,
+    kafkaNodes: () =>
+      (infra.servers.kafka?.nodes ?? []).flatMap((n) => (n.pid === undefined ? [] : [{ id: n.id, pid: n.pid }])),
+    orderServiceLatency: { set: (ms) => slowProxy?.setLatency(ms) },
     postgres: () => {
       const server = infra.servers.postgres;
       return server?.pid === undefined

@@ -2,6 +2,7 @@
 // backend crash and freeze on a private server of this test, a poison record on the topic, and partitions added —
 // each checked from outside (its health endpoint, a query, Kafka's own tools).
 import { plaintextConnection } from '@metalmart/contracts/kafka-connection';
+import { awaitEveryOrderShipped, placeOrders } from '@metalmart/test-support/fleet';
 import { createTestDatabase, createTestTopic, kafkaBrokers, uniqueName } from '@metalmart/test-support/infra';
 import { consumeWithConsoleConsumer, describeTopic } from '@metalmart/test-support/kafka-tools';
 import { startPrivatePostgres } from '@metalmart/test-support/private-postgres';
@@ -9,12 +10,17 @@ import { startOrderService, startProcessor } from '@metalmart/test-support/proce
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FaultLab, type FaultTargets } from '../src/lab/faults.ts';
+import { type SlowProxy, startSlowProxy } from '../src/lab/slow-proxy.ts';
 
 let topic: string;
 let postgres: Awaited<ReturnType<typeof startPrivatePostgres>>;
 let lab: FaultLab;
 let processorPid: number | undefined;
 let processorUrl: string;
+let slow: SlowProxy;
+let processorLogs: string[] = [];
+let orderServiceUrl: string;
+let databaseUrl: string;
 const stops: (() => Promise<unknown>)[] = [];
 
 const answers = async (url: string) =>
@@ -24,28 +30,37 @@ beforeAll(async () => {
   topic = await createTestTopic('faults', 2);
   postgres = await startPrivatePostgres();
   stops.push(() => postgres.destroy());
+  databaseUrl = await createTestDatabase();
   const service = await startOrderService({
-    databaseUrl: await createTestDatabase(),
+    databaseUrl,
     kafkaBrokers: kafkaBrokers(),
     topic,
   });
   stops.push(() => service.stop());
+  orderServiceUrl = service.url;
+  // As under npm start: the processor reaches the Order Service through the lab's proxy.
+  slow = await startSlowProxy(service.url);
+  stops.push(() => slow.close());
   const processor = await startProcessor({
     kafkaBrokers: kafkaBrokers(),
     topic,
     groupId: uniqueName('faults-group'),
-    orderServiceUrl: service.url,
+    orderServiceUrl: slow.url,
     instance: 'faults-processor',
+    // The partitions grow mid-file: the processor sees them within 2 s, as under npm start's lab.
+    env: { KAFKA_METADATA_MAX_AGE_MS: '2000' },
   });
+  processorLogs = processor.logs;
   stops.push(() => processor.stop());
   processorPid = processor.child.pid;
   processorUrl = processor.url;
   const targets: FaultTargets = {
     processorPids: () => (processorPid === undefined ? [] : [processorPid]),
-    kafkaPid: () => undefined,
+    kafkaNodes: () => [],
     postgres: () => ({ pid: postgres.pid, adminUrl: postgres.adminUrl, database: 'metalmart' }),
     kafka: plaintextConnection(kafkaBrokers()),
     topic,
+    orderServiceLatency: { set: (ms) => slow.setLatency(ms) },
   };
   lab = new FaultLab(targets);
 });
@@ -78,7 +93,7 @@ describe('the fault lab on real processes', () => {
           interval: 500,
         })
         .toBe(1);
-      await lab.start('freeze-postgres', 3);
+      await lab.start('freeze-postgres', { seconds: 3 });
       await expect(db.query('SELECT 1')).rejects.toThrow();
       await expect
         .poll(async () => (await db.query('SELECT 1 AS one').catch(() => undefined))?.rows[0]?.one, {
@@ -99,5 +114,19 @@ describe('the fault lab on real processes', () => {
     expect(records.map((r) => [r.key, r.value])).toEqual([[key, 'this is not an order.created event']]);
     await lab.start('grow-partitions');
     expect((await describeTopic(kafkaBrokers(), topic)).partitions).toHaveLength(8);
+  });
+
+  it("holds each call to the Order Service's internal API for the chosen latency, and orders still ship through it", async () => {
+    await lab.start('slow-internal-api', { latencyMs: 1500 });
+    const began = performance.now();
+    const answer = await fetch(`${slow.url}/healthz`);
+    expect(answer.status).toBe(200);
+    expect(performance.now() - began).toBeGreaterThanOrEqual(1400);
+    const ids = await placeOrders(orderServiceUrl, 2);
+    await awaitEveryOrderShipped(databaseUrl, ids, 60_000).catch((error: Error) => {
+      throw new Error(`${error.message}\n${processorLogs.slice(-30).join('\n')}`);
+    });
+    await lab.end('slow-internal-api');
+    expect(slow.latency()).toBe(0);
   });
 });

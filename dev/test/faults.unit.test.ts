@@ -5,7 +5,7 @@ import { FAULTS, type FaultDefinition, FaultLab, FaultRefused, type FaultTargets
 
 const targets: FaultTargets = {
   processorPids: () => [],
-  kafkaPid: () => undefined,
+  kafkaNodes: () => [],
   postgres: () => undefined,
   kafka: { bootstrapBrokers: ['127.0.0.1:1'] } as FaultTargets['kafka'],
 };
@@ -58,7 +58,7 @@ describe('the fault lab', () => {
     vi.useFakeTimers();
     const { faults, undone } = fakeFaults();
     const lab = new FaultLab(targets, faults);
-    await lab.start('freeze', 3);
+    await lab.start('freeze', { seconds: 3 });
     await vi.advanceTimersByTimeAsync(2900);
     expect(undone).toEqual([]);
     await vi.advanceTimersByTimeAsync(200);
@@ -77,13 +77,27 @@ describe('the fault lab', () => {
   it('refuses an unknown fault, a bad time, and a fault with nothing to act on, each with a message', async () => {
     const lab = new FaultLab(targets);
     await expect(lab.start('meteor')).rejects.toThrow(RangeError);
-    await expect(lab.start('pause-processor', 0)).rejects.toThrow(/seconds must be 1–3600/);
+    await expect(lab.start('pause-processor', { seconds: 0 })).rejects.toThrow(/seconds must be 1–3600/);
     await expect(lab.start('pause-processor')).rejects.toThrow(
       new FaultRefused('no processor instance runs (npm run scale -- 1)'),
     );
     await expect(lab.start('stop-broker')).rejects.toThrow(/the Kafka broker is not run by npm start here/);
     await expect(lab.start('freeze-postgres')).rejects.toThrow(/PostgreSQL is not run by npm start here/);
+    await expect(lab.start('slow-internal-api')).rejects.toThrow(/the proxy to the Order Service's internal API/);
     expect(lab.timeline()).toEqual([]);
+  });
+
+  it('given a latency, then slow-internal-api sets it on the proxy until ended, and refuses one out of range', async () => {
+    const latencies: number[] = [];
+    const lab = new FaultLab({ ...targets, orderServiceLatency: { set: (ms) => void latencies.push(ms) } });
+    await expect(lab.start('slow-internal-api', { latencyMs: 0 })).rejects.toThrow(RangeError);
+    await expect(lab.start('slow-internal-api', { latencyMs: 1.5 })).rejects.toThrow(/whole number/);
+    const entry = await lab.start('slow-internal-api', { latencyMs: 750 });
+    expect(entry.target).toBe('the internal API, +750 ms a call');
+    await lab.end('slow-internal-api');
+    await lab.start('slow-internal-api'); // a second by default
+    await lab.endAll();
+    expect(latencies).toEqual([750, 0, 1000, 0]);
   });
 
   it('names each of the issue’s faults once', () => {
@@ -93,6 +107,7 @@ describe('the fault lab', () => {
       'stop-broker',
       'crash-postgres',
       'freeze-postgres',
+      'slow-internal-api',
       'poison',
       'grow-partitions',
     ]);

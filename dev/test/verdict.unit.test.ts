@@ -1,6 +1,6 @@
 // The lab's verdict arithmetic, given what PostgreSQL and the topic say.
 import { describe, expect, it } from 'vitest';
-import { judge, type OrderFacts } from '../src/lab/verdict.ts';
+import { flowPerSecond, judge, type OrderFacts } from '../src/lab/verdict.ts';
 
 const now = 1_000_000;
 const lifecycle = (from: number) =>
@@ -94,5 +94,24 @@ describe('the lab verdict', () => {
     const verdict = judge([twice], committed, now);
     expect(verdict.green).toBe(true);
     expect(verdict.duplicatesOnTopic).toBe(1);
+  });
+});
+
+describe('the lab chart', () => {
+  it('given orders accepted and shipped in the window, then each second counts its own, and older ones fall out', () => {
+    const at = 1_000_500; // half a second into second 1000
+    const flow = flowPerSecond(
+      [
+        order({ createdAt: at - 2000, history: lifecycle(at - 2000) }), // shipped 1 s after: at + 1000, beyond now
+        order({ createdAt: at - 3100, history: lifecycle(at - 5000) }), // shipped at - 2000
+        pendingFor(0, { createdAt: at }),
+        order({ createdAt: at - 10_000, history: lifecycle(at - 10_000) }), // before the window
+      ],
+      at,
+      5,
+    );
+    expect(flow.from).toBe(996_000);
+    expect(flow.accepted).toEqual([0, 1, 1, 0, 1]);
+    expect(flow.shipped).toEqual([0, 0, 1, 0, 0]);
   });
 });

@@ -375,6 +375,7 @@ describe('ops page', () => {
       slowestMs: 6400,
       green: true,
       sentence: 'Nothing lost: 14 accepted, 8 shipped, 2 in the outbox, 3 on the topic, 1 in a stage.',
+      flow: { from: Date.parse('2026-01-05T09:00:00.000Z'), accepted: [0, 14], shipped: [0, 8], lag: [] },
     };
     let verdict: typeof green | Record<string, unknown> = green;
     renderApp(
@@ -404,6 +405,66 @@ describe('ops page', () => {
     renderApp('/ops', fakeApi({ 'GET /api/ops/snapshot': () => json(snapshot()) }));
     await screen.findByTestId('partitions-table');
     expect(screen.queryByRole('region', { name: 'Verdict' })).not.toBeInTheDocument();
+  });
+
+  it('charts accepted, shipped and lag over five minutes with each fault of the timeline as a band', async () => {
+    const from = Date.parse('2026-01-05T09:55:00.000Z');
+    const at = (seconds: number) => new Date(from + seconds * 1000).toISOString();
+    const paused = (i: number) => i >= 100 && i < 130;
+    const flow = {
+      from,
+      accepted: Array.from({ length: 300 }, () => 20),
+      shipped: Array.from({ length: 300 }, (_, i) => (paused(i) ? 0 : i < 160 && i >= 130 ? 40 : 20)),
+      lag: [
+        { at: from + 99_000, records: 0 },
+        { at: from + 129_000, records: 600 },
+        { at: from + 160_000, records: 0 },
+      ],
+    };
+    const timeline = [
+      { fault: 'poison', target: 'order.created key p-1', startedAt: at(-60), endedAt: at(-60) }, // before the window
+      { fault: 'pause-processor', target: 'processor pid 42', startedAt: at(100), endedAt: at(130) },
+      { fault: 'kill-processor', target: 'processor pid 43', startedAt: at(200), endedAt: at(200) },
+      { fault: 'stop-broker', target: 'broker pid 7', startedAt: at(290), endedAt: null },
+    ];
+    renderApp(
+      '/ops',
+      fakeApi({
+        'GET /api/ops/snapshot': () => json(snapshot()),
+        'GET /stack/verdict': () =>
+          json({
+            since: at(0),
+            accepted: 6000,
+            waitingInOutbox: 0,
+            waitingOnTopic: 0,
+            byStatus: { pending: 0, processing: 0, confirmed: 0, shipped: 6000 },
+            lost: [],
+            outOfOrder: [],
+            deadLettered: 0,
+            duplicatesOnTopic: 0,
+            slowestMs: 31_000,
+            green: true,
+            sentence: 'Nothing lost: 6000 accepted, 6000 shipped, 0 in the outbox, 0 on the topic, 0 in a stage.',
+            flow,
+          }),
+        'GET /stack/faults': () => json({ faults: [], timeline }),
+      }),
+    );
+    const chart = await screen.findByRole('img', { name: /over the last five minutes, with 3 faults$/ });
+    const band = (fault: string) => chart.querySelector(`rect[data-fault="${fault}"]`);
+    // 600 units for 300 s: the pause from second 100 to 130 is x 200, 60 wide; the kill an instant, 2 wide.
+    expect([band('pause-processor')?.getAttribute('x'), band('pause-processor')?.getAttribute('width')]).toEqual([
+      '200',
+      '60',
+    ]);
+    expect(band('kill-processor')?.getAttribute('width')).toBe('2');
+    expect(band('stop-broker')?.getAttribute('width')).toBe('20'); // still on: up to now
+    expect(band('poison')).toBeNull();
+    expect(band('pause-processor')?.textContent).toMatch(/^pause-processor \d.+ – \d.+$/); // its tooltip
+    expect(band('stop-broker')?.textContent).toMatch(/^stop-broker \d.+ – on$/);
+    expect(chart.querySelector('.ops-flow__shipped')?.getAttribute('points')?.split(' ')[110]).toMatch(/,159\.0$/);
+    expect(screen.getByText('scale: 40/s, lag 600 records')).toBeInTheDocument();
+    expect(screen.getByText('lag 0')).toBeInTheDocument();
   });
 
   it('starts the load at a rate and runs a fault from its button, then ends it, with the timeline', async () => {

@@ -75,8 +75,16 @@ async function startStack(): Promise<ChildProcess> {
   throw new Error('npm start did not come up within 5 minutes');
 }
 
-// Lasting ones get 3–10 s; the partitions grow once per run (each time adds 6).
-const FAULTS = ['pause-processor', 'kill-processor', 'stop-broker', 'crash-postgres', 'freeze-postgres', 'poison'];
+// Lasting ones get 3–10 s (a slow internal API 0.2–3 s a call); the partitions grow once per run (each time adds 6).
+const FAULTS = [
+  'pause-processor',
+  'kill-processor',
+  'stop-broker',
+  'crash-postgres',
+  'freeze-postgres',
+  'slow-internal-api',
+  'poison',
+];
 const ONCE = 'grow-partitions';
 
 const own = (await answers()) ? undefined : await startStack();
@@ -91,7 +99,8 @@ while (Date.now() < end) {
   const name = !grown && random() < 0.1 ? ONCE : (FAULTS[between(0, FAULTS.length - 1)] as string);
   if (name === ONCE) grown = true;
   const seconds = between(3, 10);
-  const result = await call('POST', `${FAULTS_PATH}/${name}`, { seconds }).catch((error: Error) => ({
+  const latencyMs = between(2, 30) * 100; // slow-internal-api's: 0.2–3 s a call
+  const result = await call('POST', `${FAULTS_PATH}/${name}`, { seconds, latencyMs }).catch((error: Error) => ({
     ok: false,
     body: { detail: error.message } as Record<string, unknown>,
   }));

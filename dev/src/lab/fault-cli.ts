@@ -1,15 +1,16 @@
-// `npm run fault -- <name> [--seconds S]`: a fault of the lab in the running `npm start` (its control API);
+// `npm run fault -- <name> [--seconds S] [--latency MS]`: a fault of the lab in the running `npm start` (its control API);
 // `npm run fault -- end <name>` undoes a lasting one; `npm run fault` alone lists them and the timeline.
 import { parseArgs } from 'node:util';
 import { FAULTS_PATH } from '../control.ts';
 import { readStackSettings } from '../settings.ts';
 
-const USAGE = 'usage: npm run fault -- <name> [--seconds S]  |  npm run fault -- end <name>  |  npm run fault';
+const USAGE =
+  'usage: npm run fault -- <name> [--seconds S] [--latency MS]  |  npm run fault -- end <name>  |  npm run fault';
 const base = `http://127.0.0.1:${readStackSettings().controlPort}${FAULTS_PATH}`;
 
-let parsed: { values: { seconds?: string }; positionals: string[] };
+let parsed: { values: { seconds?: string; latency?: string }; positionals: string[] };
 try {
-  parsed = parseArgs({ options: { seconds: { type: 'string' } }, allowPositionals: true });
+  parsed = parseArgs({ options: { seconds: { type: 'string' }, latency: { type: 'string' } }, allowPositionals: true });
 } catch (error) {
   console.error(`fault: ${(error as Error).message}\n${USAGE}`);
   process.exit(2);
@@ -18,6 +19,11 @@ const [first, second] = parsed.positionals;
 const seconds = parsed.values.seconds === undefined ? undefined : Number(parsed.values.seconds);
 if (seconds !== undefined && !(seconds > 0)) {
   console.error(`fault: --seconds must be a number above 0\n${USAGE}`);
+  process.exit(2);
+}
+const latencyMs = parsed.values.latency === undefined ? undefined : Number(parsed.values.latency);
+if (latencyMs !== undefined && !(latencyMs > 0)) {
+  console.error(`fault: --latency must be a number of milliseconds above 0\n${USAGE}`);
   process.exit(2);
 }
 
@@ -51,7 +57,7 @@ try {
     if (!second) throw new Error('end needs the name of the fault');
     console.log(`ended ${describe((await call('DELETE', `${base}/${encodeURIComponent(second)}`)) as Entry)}`);
   } else {
-    const entry = (await call('POST', `${base}/${encodeURIComponent(first)}`, seconds ? { seconds } : {})) as Entry;
+    const entry = (await call('POST', `${base}/${encodeURIComponent(first)}`, { seconds, latencyMs })) as Entry;
     console.log(
       `started ${describe(entry)}${entry.endedAt === null && seconds ? `, ends by itself in ${seconds} s` : ''}`,
     );

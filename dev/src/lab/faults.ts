@@ -10,8 +10,10 @@ import { crashBackend, signalPostgres } from './postgres-faults.ts';
 export interface FaultTargets {
   /** The running processor instances' process ids, oldest first. */
   processorPids(): number[];
-  /** The broker's JVM (undefined: not started by this runner). */
-  kafkaPid(): number | undefined;
+  /** The brokers' JVMs by node id (empty: Kafka not started by this runner). */
+  kafkaNodes(): { id: number; pid: number }[];
+  /** The proxy between the processors and the Order Service (undefined: none). */
+  orderServiceLatency?: { set(ms: number): void };
   /** The postmaster and an admin URL (undefined: an external server). */
   postgres(): { pid: number; adminUrl: string; database: string } | undefined;
   kafka: KafkaConnection;
@@ -21,13 +23,19 @@ export interface FaultTargets {
 /** Undoes a fault; a fault with no undo ends by itself at once (a kill, a record, partitions). */
 type Undo = () => void | Promise<void>;
 
+/** How a fault is asked for: `seconds` ends a lasting one by itself; `latencyMs` is slow-internal-api's delay. */
+export interface FaultOptions {
+  seconds?: number;
+  latencyMs?: number;
+}
+
 export interface FaultDefinition {
   name: string;
   /** One line for the page and `npm run fault`. */
   what: string;
   /** Whether it lasts until undone (a second click, or after its time). */
   lasting: boolean;
-  start(targets: FaultTargets): Promise<{ target: string; undo?: Undo }>;
+  start(targets: FaultTargets, options: FaultOptions): Promise<{ target: string; undo?: Undo }>;
 }
 
 const need = <T>(value: T | undefined, what: string): T => {
@@ -42,6 +50,18 @@ export class FaultRefused extends Error {}
 function suspend(pid: number, what: string) {
   process.kill(pid, 'SIGSTOP');
   return { target: `${what} pid ${pid}`, undo: () => process.kill(pid, 'SIGCONT') };
+}
+
+/** The broker leading `partition` of the order topic (Kafka's metadata), or undefined when it has none. */
+async function partitionLeader(targets: FaultTargets, partition: number): Promise<number | undefined> {
+  const topic = targets.topic ?? ORDER_CREATED_TOPIC;
+  const admin = new Admin({ clientId: 'metalmart-lab', ...clientOptions(targets.kafka), timeout: 5000 });
+  try {
+    const metadata = await admin.metadata({ topics: [topic] });
+    return metadata.topics.get(topic)?.partitions[partition]?.leader;
+  } finally {
+    await admin.close();
+  }
 }
 
 function firstProcessor(targets: FaultTargets): number {
@@ -69,9 +89,18 @@ export const FAULTS: FaultDefinition[] = [
   },
   {
     name: 'stop-broker',
-    what: 'SIGSTOP the Kafka broker (connections stay open, nothing answers), SIGCONT to resume',
+    what:
+      'SIGSTOP the Kafka broker, or on a cluster (KAFKA_NODES=3) the one leading partition 0 of the order topic ' +
+      '(connections stay open, nothing answers), SIGCONT to resume',
     lasting: true,
-    start: async (targets) => suspend(need(targets.kafkaPid(), 'the Kafka broker'), 'broker'),
+    async start(targets) {
+      const nodes = targets.kafkaNodes();
+      if (nodes.length === 0) throw new FaultRefused('the Kafka broker is not run by npm start here');
+      if (nodes.length === 1) return suspend((nodes[0] as { pid: number }).pid, 'broker');
+      const leader = await partitionLeader(targets, 0);
+      const node = nodes.find((n) => n.id === leader) ?? (nodes[0] as { id: number; pid: number });
+      return suspend(node.pid, `broker ${node.id} of ${nodes.length} (leader of partition 0)`);
+    },
   },
   {
     name: 'crash-postgres',
@@ -91,6 +120,18 @@ export const FAULTS: FaultDefinition[] = [
       const pg = need(targets.postgres(), 'PostgreSQL');
       signalPostgres(pg.pid, 'SIGSTOP');
       return { target: `postmaster pid ${pg.pid}`, undo: () => signalPostgres(pg.pid, 'SIGCONT') };
+    },
+  },
+  {
+    name: 'slow-internal-api',
+    what: "hold each of the processors' calls to the Order Service's internal API for the chosen latency",
+    lasting: true,
+    async start(targets, { latencyMs = 1000 }) {
+      const proxy = need(targets.orderServiceLatency, "the proxy to the Order Service's internal API");
+      if (!(Number.isInteger(latencyMs) && latencyMs > 0 && latencyMs <= 60_000))
+        throw new RangeError('latencyMs must be a whole number of milliseconds, 1–60000');
+      proxy.set(latencyMs);
+      return { target: `the internal API, +${latencyMs} ms a call`, undo: () => proxy.set(0) };
     },
   },
   {
@@ -170,12 +211,13 @@ export class FaultLab {
   }
 
   /** Starts `name`; a lasting one ends by itself after `seconds` (none: when ended). */
-  async start(name: string, seconds?: number): Promise<TimelineEntry> {
+  async start(name: string, options: FaultOptions = {}): Promise<TimelineEntry> {
+    const { seconds } = options;
     const fault = this.#faults.get(name);
     if (!fault) throw new RangeError(`no fault named ${name} (${[...this.#faults.keys()].join(', ')})`);
     if (seconds !== undefined && !(seconds > 0 && seconds <= 3600)) throw new RangeError('seconds must be 1–3600');
     if (this.#active.has(name)) throw new FaultRefused(`${name} is already on: end it first`);
-    const { target, undo } = await fault.start(this.#targets);
+    const { target, undo } = await fault.start(this.#targets, options);
     const at = this.#now().toISOString();
     const entry: TimelineEntry = { fault: name, target, startedAt: at, endedAt: fault.lasting && undo ? null : at };
     this.#timeline.push(entry);

@@ -6,12 +6,17 @@ import { deadLetterTopicOf, ORDER_STATUSES, type OrderStatus } from '@metalmart/
 import { clientOptions, type KafkaConnection } from '@metalmart/contracts/kafka-connection';
 import { Admin, Consumer, stringDeserializers } from '@platformatic/kafka';
 import pg from 'pg';
-import { judge, type OrderFacts, type Verdict } from './verdict.ts';
+import { FLOW_WINDOW_SECONDS, type Flow, flowPerSecond, judge, type OrderFacts, type Verdict } from './verdict.ts';
+
+/** The verdict with the chart's data: accepted and shipped a second, and lag as sampled at each reading. */
+export interface LabVerdict extends Verdict {
+  flow: Flow & { lag: { at: number; records: number }[] };
+}
 
 export interface VerdictSource {
   /** When the lab began: orders accepted before it are not judged. */
   readonly since: Date;
-  verdict(): Promise<Verdict>;
+  verdict(): Promise<LabVerdict>;
   close(): Promise<void>;
 }
 
@@ -109,6 +114,8 @@ export async function createVerdictSource(opts: VerdictSourceOptions): Promise<V
   const since = new Date();
   const records = new TopicIndex(opts.topic, await endsOf(opts.topic));
   const letters = new TopicIndex(dlqTopic, await endsOf(dlqTopic));
+  // Lag has no history in PostgreSQL: it is sampled at each reading (the page reads every few seconds).
+  const lagSamples: { at: number; records: number }[] = [];
 
   return {
     since,
@@ -135,7 +142,14 @@ export async function createVerdictSource(opts: VerdictSourceOptions): Promise<V
         records: records.keys.get(row.id) ?? [],
         deadLettered: letters.keys.has(row.id),
       }));
-      return judge(facts, committed, Date.now(), opts.graceMs);
+      const now = Date.now();
+      const lag = ends.reduce((sum, end, p) => sum + Math.max(0, Number(end - (committed.get(p) ?? 0n))), 0);
+      lagSamples.push({ at: now, records: lag });
+      while ((lagSamples[0]?.at ?? now) < now - FLOW_WINDOW_SECONDS * 1000) lagSamples.shift();
+      return {
+        ...judge(facts, committed, now, opts.graceMs),
+        flow: { ...flowPerSecond(facts, now), lag: [...lagSamples] },
+      };
     },
     async close() {
       await Promise.allSettled([consumer.close(true), admin.close(), db.end()]);

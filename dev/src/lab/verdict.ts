@@ -122,3 +122,30 @@ export function judge(
     sentence,
   };
 }
+
+/** The chart's window: the last five minutes, one bucket a second. */
+export const FLOW_WINDOW_SECONDS = 300;
+
+/** Orders accepted and shipped in each second of the window ending at `now` (the chart's two lines). */
+export interface Flow {
+  /** Epoch ms of the window's first second. */
+  from: number;
+  accepted: number[];
+  shipped: number[];
+}
+
+export function flowPerSecond(orders: OrderFacts[], now: number, seconds = FLOW_WINDOW_SECONDS): Flow {
+  const from = Math.floor(now / 1000) * 1000 - (seconds - 1) * 1000;
+  const accepted = new Array<number>(seconds).fill(0);
+  const shipped = new Array<number>(seconds).fill(0);
+  const count = (series: number[], at: number) => {
+    const bucket = Math.floor((at - from) / 1000);
+    if (bucket >= 0 && bucket < seconds) series[bucket] = (series[bucket] ?? 0) + 1;
+  };
+  for (const order of orders) {
+    count(accepted, order.createdAt);
+    const shippedAt = order.history.find((h) => h.status === 'shipped')?.at;
+    if (shippedAt !== undefined) count(shipped, shippedAt);
+  }
+  return { from, accepted, shipped };
+}

@@ -61,6 +61,13 @@ export interface KafkaMemberOptions {
 /** How long a JoinGroup may block (the group's rebalance timeout): heartbeats pause meanwhile. */
 const REBALANCE_TIMEOUT_MS = 30_000;
 
+type Assigned = { topic: string; partitions: number[] };
+
+/** The partition counts behind a lone member's assignment: it was given every partition of each topic. */
+function soleMemberCounts(assignments: readonly Assigned[]): Map<string, number> {
+  return new Map(assignments.map((a) => [a.topic, a.partitions.length]));
+}
+
 /** Milliseconds since the membership was last confirmed: a heartbeat answered, or a join. */
 export function membershipSilence(lastHeartbeat: Date | null, joinedAt: number, now: number): number {
   return now - Math.max(lastHeartbeat?.getTime() ?? 0, joinedAt);
@@ -81,12 +88,19 @@ export function createKafkaGroupMember(opts: KafkaMemberOptions): GroupMember {
     protocols: GROUP_PROTOCOLS,
     metadataMaxAge: opts.metadataMaxAgeMs,
     partitionAssigner: (leaderId, members, leaderTopics, metadata) => {
+      assignedByAssigner = true;
       assignedCounts = new Map([...metadata.topics].map(([topic, t]) => [topic, t.partitionsCount]));
       return subscriptionAwareAssigner(leaderId, members, leaderTopics, metadata);
     },
   });
-  consumer.on('consumer:group:join', (event: { isLeader?: boolean }) => {
+  let assignedByAssigner = false;
+  consumer.on('consumer:group:join', (event: { isLeader?: boolean; assignments?: Assigned[] }) => {
     leader = event.isLeader === true;
+    // A group of one: @platformatic/kafka 2.12.1 hands its only member every partition without calling
+    // partitionAssigner, so the counts are that assignment's (without this, npm start's lone processor never saw
+    // partitions added at run time: found by the fault lab's grow-partitions).
+    if (leader && !assignedByAssigner) assignedCounts = soleMemberCounts(event.assignments ?? []);
+    assignedByAssigner = false;
     // The assignment may name partitions added since this member last read the topic's metadata, and the stream's
     // next fetch looks them up in that cached copy: @platformatic/kafka 2.12.1 then throws in a callback and the
     // process dies (seen in tests/kafka-cluster.int.test.ts). Registered before the stream's own listener, this

@@ -12,7 +12,7 @@ import {
   readTopic,
   uniqueName,
 } from '@metalmart/test-support/infra';
-import { describeGroup } from '@metalmart/test-support/kafka-tools';
+import { describeGroup, describeMembers, runKafkaToolOrThrow } from '@metalmart/test-support/kafka-tools';
 import { orderCreatedEvent, placeOrder } from '@metalmart/test-support/orders';
 import {
   freePort,
@@ -44,7 +44,10 @@ async function pipeline(prefix: string, port?: number) {
   const topic = await createTestTopic(prefix);
   const groupId = uniqueName(`${prefix}-group`);
   const orderService = track(await startOrderService({ databaseUrl, kafkaBrokers: kafkaBrokers(), topic, port }));
-  const processor = (instance: string, options: { stageDelayMs?: number; concurrency?: number } = {}) =>
+  const processor = (
+    instance: string,
+    options: { stageDelayMs?: number; concurrency?: number; env?: Record<string, string> } = {},
+  ) =>
     startProcessor({
       kafkaBrokers: kafkaBrokers(),
       topic,
@@ -79,6 +82,16 @@ describe('order processor', () => {
     await processor('late-starter');
     await expectAllShippedOnce(ids);
     await waitUntil('lag drained', async () => (await consumerLag(topic, groupId)) === 0n, 10_000);
+  });
+
+  it('as the only instance, owns partitions added at run time (kafka-topics --alter; kafka-consumer-groups)', async () => {
+    const { topic, groupId, orderService, processor } = await pipeline('lone-grown');
+    await processor('lone', { env: { KAFKA_METADATA_MAX_AGE_MS: '1000' } });
+    await runKafkaToolOrThrow(kafkaBrokers(), 'topics', ['--alter', '--topic', topic, '--partitions', '9']);
+    const owned = async () => (await describeMembers(kafkaBrokers(), groupId))[0]?.assignment[topic] ?? [];
+    await waitUntil('the lone member owns all 9 partitions', async () => (await owned()).length === 9, 30_000);
+    expect(await owned()).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8]);
+    await expectAllShippedOnce(await placeOrders(orderService.url, 10));
   });
 
   it('loses nothing and repeats nothing when killed with SIGKILL mid-batch, several times', async () => {

@@ -81,6 +81,12 @@ export const VerdictSchema = Type.Object({
   slowestMs: Type.Union([Type.Number(), Type.Null()]),
   green: Type.Boolean(),
   sentence: Type.String(),
+  flow: Type.Object({
+    from: Type.Number(),
+    accepted: Type.Array(Type.Integer({ minimum: 0 })),
+    shipped: Type.Array(Type.Integer({ minimum: 0 })),
+    lag: Type.Array(Type.Object({ at: Type.Number(), records: Type.Integer({ minimum: 0 }) })),
+  }),
 });
 export type Verdict = Static<typeof VerdictSchema>;
 
@@ -173,15 +179,25 @@ export function useFaults(intervalMs = 2_000): PollState<Faults> {
   );
 }
 
-/** Starts a fault (`seconds`: it ends by itself) or ends a lasting one. */
+/** Starts a fault (`seconds`: it ends by itself; `latencyMs`: slow-internal-api's delay) or ends a lasting one. */
 export function useFaultAction() {
   const fetchFn = useFetch();
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: ({ name, end, seconds }: { name: string; end?: boolean; seconds?: number }) =>
+    mutationFn: ({
+      name,
+      end,
+      seconds,
+      latencyMs,
+    }: {
+      name: string;
+      end?: boolean;
+      seconds?: number;
+      latencyMs?: number;
+    }) =>
       requestJson(fetchFn, `/stack/faults/${encodeURIComponent(name)}`, {
         method: end ? 'DELETE' : 'POST',
-        ...(end ? {} : { body: seconds ? { seconds } : {} }),
+        ...(end ? {} : { body: { seconds, latencyMs } }),
         timeoutMs: 15_000,
         validate: entryValidator,
       }),

@@ -51,14 +51,20 @@ function FaultButtons() {
   const faults = useFaults();
   const action = useFaultAction();
   const [seconds, setSeconds] = useState('');
+  const [latency, setLatency] = useState('1000');
   const data = faults.data;
   if (!data) return null;
   const duration = Number(seconds) > 0 ? Number(seconds) : undefined;
+  const latencyMs = Number(latency) > 0 ? Number(latency) : undefined;
   return (
     <div className="ops-lab__faults">
       <label>
         Lasting faults end by themselves after (s, empty: when ended)
         <input type="number" min={1} max={3600} value={seconds} onChange={(e) => setSeconds(e.target.value)} />
+      </label>
+      <label>
+        Slow internal API by (ms a call)
+        <input type="number" min={1} max={60000} value={latency} onChange={(e) => setLatency(e.target.value)} />
       </label>
       <ul aria-label="Faults">
         {data.faults.map((fault) => (
@@ -68,7 +74,7 @@ function FaultButtons() {
               className={`button${fault.active ? ' button--danger' : ''}`}
               disabled={action.isPending}
               title={fault.what}
-              onClick={() => action.mutate({ name: fault.name, end: fault.active, seconds: duration })}
+              onClick={() => action.mutate({ name: fault.name, end: fault.active, seconds: duration, latencyMs })}
             >
               {fault.active ? `End ${fault.name.replace(/-/g, ' ')}` : label(fault.name)}
             </button>

@@ -1,4 +1,5 @@
 import { useVerdict, type Verdict } from '../api/stack-api.ts';
+import { FlowChart } from './FlowChart.tsx';
 import { Section } from './Section.tsx';
 
 const seconds = (ms: number | null) => (ms === null ? '–' : `${(ms / 1000).toFixed(1)} s`);
@@ -47,6 +48,7 @@ export function VerdictPanel() {
       >
         <strong>{data.green ? 'Green:' : 'Red:'}</strong> {data.sentence}
       </p>
+      <FlowChart flow={data.flow} />
       <Figures verdict={data} />
       {problems.length > 0 && (
         <ul className="ops-verdict__problems" aria-label="Problems">
