@@ -8,6 +8,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { OpsCluster, OpsSnapshot } from '@metalmart/contracts';
+import { FaultLab } from '@metalmart/dev/lab/faults';
 import { repoRoot } from '@metalmart/dev/settings';
 import { ensureTopics } from '@metalmart/dev/topics';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -290,6 +291,30 @@ describe('the pipeline on a three-broker cluster', () => {
       return partitions.length === 12 && owners.size === 2 && !owners.has(null);
     });
   }, 240_000);
+
+  it("the lab's stop-broker freezes the broker leading partition 0 of three; orders keep coming and all ship", async () => {
+    await waitUntilFullyReplicated();
+    const lab = new FaultLab({
+      processorPids: () => [],
+      kafkaNodes: () => cluster.nodes.flatMap((n) => (n.pid === undefined ? [] : [{ id: n.id, pid: n.pid }])),
+      postgres: () => undefined,
+      kafka: kafkaConnection(cluster.brokers),
+      topic,
+    });
+    const leader = (await describeTopic(cluster.brokers, topic)).partitions[0]?.leader;
+    const shoppers = placeOrdersContinuously(orderService.url);
+    await sleep(2000);
+    const entry = await lab.start('stop-broker', { seconds: 15 });
+    expect(entry.target).toMatch(new RegExp(`^broker ${leader} of 3 \\(leader of partition 0\\) pid \\d+$`));
+    const frozen = cluster.nodes.find((n) => n.id === leader);
+    expect(entry.target.endsWith(`pid ${frozen?.pid}`)).toBe(true);
+    await waitUntil('thawed by its timer', async () => lab.list().every((f) => !f.active), 30_000);
+    await sleep(3000);
+    const { accepted, failed } = await shoppers.stop();
+    expect(failed).toBe(0); // the outbox takes orders while Kafka cannot
+    await expectAllShipped(accepted);
+    console.log(`broker ${leader} of 3 stopped 15 s by the lab: ${accepted.length} accepted, all shipped`);
+  });
 
   it('loses nothing when the broker leading most partitions is killed -9 mid-traffic and left dead', async () => {
     await waitUntilFullyReplicated();
