@@ -6,6 +6,9 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { FAULTS_PATH, LOAD_PATH, VERDICT_PATH } from '../control.ts';
 import { readStackSettings, repoRoot } from '../settings.ts';
+import { FAULTS as DEFINITIONS } from './faults.ts';
+
+const FAULT_NAMES = DEFINITIONS.map((f) => f.name);
 
 const USAGE = 'usage: npm run chaos -- --minutes <N> [--seed <S>] [--rate <orders a second, default 20>]';
 function fail(message: string): never {
@@ -76,16 +79,8 @@ async function startStack(): Promise<ChildProcess> {
 }
 
 // Lasting ones get 3–10 s (a slow internal API 0.2–3 s a call); the partitions grow once per run (each time adds 6).
-const FAULTS = [
-  'pause-processor',
-  'kill-processor',
-  'stop-broker',
-  'crash-postgres',
-  'freeze-postgres',
-  'slow-internal-api',
-  'poison',
-];
 const ONCE = 'grow-partitions';
+const FAULTS = FAULT_NAMES.filter((name) => name !== ONCE);
 
 const own = (await answers()) ? undefined : await startStack();
 console.log(`chaos: seed ${seed} (npm run chaos -- --minutes ${minutes} --seed ${seed} repeats this schedule)`);
