@@ -49,14 +49,17 @@ describe('a fetch answered after its partition moved away and back', () => {
         metadataMaxAgeMs: 60_000,
         log: quiet,
       });
+    let streamError: unknown;
     const read = (who: GroupMember, into: Delivery[]) => {
       const stream = who.consume(topic);
       const loop = (async () => {
         for await (const delivery of await stream) into.push(delivery);
-      })();
+      })().catch((error: unknown) => {
+        streamError = error;
+      });
       return async () => {
         await (await stream).close();
-        await loop.catch(() => {});
+        await loop;
       };
     };
 
@@ -65,7 +68,15 @@ describe('a fetch answered after its partition moved away and back', () => {
     closing.push(() => first.close());
     const received: Delivery[] = [];
     closing.push(read(first, received));
-    await waitUntil('the first member read 0–9 of both partitions', async () => received.length === 20, 60_000);
+    // Distinct positions, not deliveries: a rebalance under load (a late heartbeat) may deliver some twice.
+    await waitUntil(
+      'the first member read 0–9 of both partitions',
+      async () => {
+        if (streamError) throw streamError;
+        return new Set(received.map((d) => `${d.partition}:${d.offset}`)).size === 20;
+      },
+      60_000,
+    );
 
     // From now on every fetch answer is held 8 s: the member's next fetch (at offset 10) is in flight when the
     // records 10–19 arrive, and its answer comes after the two rebalances below.
