@@ -16,6 +16,7 @@ export default defineConfig({
             'dev/test/**/*.unit.test.ts',
             'deploy/test/**/*.unit.test.ts',
             'tests/**/*.unit.test.ts',
+            'bench/**/*.unit.test.ts',
           ],
         },
       },

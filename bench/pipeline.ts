@@ -2,6 +2,7 @@
 // servers, so one phase's backlog never leaks into the next.
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { TARGET_STATUSES } from '@metalmart/contracts';
 import autocannon from 'autocannon';
 import pg from 'pg';
 import { createDatabaseIfMissing } from '../dev/src/postgres.ts';
@@ -44,12 +45,13 @@ export async function startPipeline(infra: Infra, servers: Map<string, number>):
   const orderService = await startOrderService({ databaseUrl, kafkaBrokers: infra.kafkaBrokers, topic });
   const processors: ServiceProcess[] = [];
   const groupId = `bench-${suffix}`;
+  const db = new pg.Pool({ connectionString: databaseUrl, max: 2 });
   return {
     databaseUrl,
     topic,
     orderService,
     processors,
-    db: new pg.Pool({ connectionString: databaseUrl, max: 2 }),
+    db,
     async addProcessors(count, settings = { stageDelayMs: 0, concurrency: DEFAULTS.concurrency }) {
       const started = await Promise.all(
         Array.from({ length: count }, (_, i) =>
@@ -75,7 +77,7 @@ export async function startPipeline(infra: Infra, servers: Map<string, number>):
     async close() {
       await Promise.all(processors.map((p) => p.stop()));
       await orderService.stop();
-      await this.db.end();
+      await db.end();
     },
   };
 }
@@ -151,4 +153,41 @@ export async function statementsPerOrder(db: pg.Pool, orders: number): Promise<S
 export async function resetStatements(db: pg.Pool): Promise<void> {
   await db.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
   await db.query('SELECT pg_stat_statements_reset()');
+}
+
+/** The stages an order waits through (processing, confirmed, shipped), STAGE_DELAY_MS each. */
+const STAGES = TARGET_STATUSES.length;
+
+/**
+ * Shipped orders a second in steady state, from the first order shipped on. Orders that start together ship
+ * together (every `stages` seconds a wave of up to the concurrency), so the window holds `cycles` whole waves: it
+ * starts half a cycle before the first and ends half a cycle before the wave after the last.
+ */
+export async function steadyShipRate(db: pg.Pool, stageDelayMs: number, cycles: number): Promise<number> {
+  const cycleMs = STAGES * stageDelayMs;
+  let first: Date | undefined;
+  await waitFor(
+    'the first order shipped',
+    async () => {
+      const { rows } = await db.query<{ at: Date | null }>(
+        "SELECT min(at) AS at FROM order_status_history WHERE status = 'shipped'",
+      );
+      first = rows[0]?.at ?? undefined;
+      return first !== undefined;
+    },
+    180_000,
+  );
+  const from = (first as Date).getTime() - cycleMs / 2;
+  const to = from + cycles * cycleMs;
+  await sleep(Math.max(0, to - Date.now()) + 500);
+  const { rows } = await db.query<{ n: string }>(
+    "SELECT count(*) AS n FROM order_status_history WHERE status = 'shipped' AND at >= $1 AND at < $2",
+    [new Date(from), new Date(to)],
+  );
+  return Number(rows[0]?.n ?? 0) / ((to - from) / 1000);
+}
+
+/** The stages' own limit: each instance holds `concurrency` orders for 3 × STAGE_DELAY_MS. */
+export function stageCeiling(instances: number, concurrency: number, stageDelayMs: number): number {
+  return (instances * concurrency) / ((STAGES * stageDelayMs) / 1000);
 }

@@ -10,7 +10,7 @@ import { clientOptions, type KafkaConnection } from '@metalmart/contracts/kafka-
 import { Consumer, ProduceAcks, Producer, stringDeserializers, stringSerializers } from '@platformatic/kafka';
 import pg from 'pg';
 import { ensureDebianProgram } from '../dev/src/debian.ts';
-import { APPLY_TRANSITIONS, INSERT_ORDER } from '../services/order/src/store/postgres-order-store.ts';
+import { APPLY_TRANSITIONS, INSERT_ORDERS } from '../services/order/src/store/postgres-order-store.ts';
 
 const quote = (text: string) => `'${text.replaceAll("'", "''")}'`;
 
@@ -25,30 +25,37 @@ function withValues(sql: string, values: Record<number, string>): string {
 
 export function orderInsertScript(sample: { event: string; headers: string; topic: string }): string {
   const address = JSON.stringify({ line1: '1 Forge Street', city: 'Berlin', postalCode: '10115', country: 'DE' });
-  return `${withValues(INSERT_ORDER, {
-    1: 'gen_random_uuid()',
-    2: 'gen_random_uuid()::text',
-    3: 'gen_random_uuid()::text',
-    4: quote('Ada Lovelace'),
-    5: quote('demo@metalbear.com'),
-    6: quote(address),
-    7: '32700',
-    8: quote('USD'),
-    9: 'NULL',
-    10: 'NULL',
-    11: 'now()',
-    12: quote('{1,2}'),
-    13: quote('{anvil-classic,titanium-mug}'),
-    14: quote('{"Classic Forge Anvil","Titanium Camp Mug"}'),
-    15: quote('{1,2}'),
-    16: quote('{24900,3900}'),
-    17: 'gen_random_uuid()',
-    18: quote(sample.topic),
-    19: 'gen_random_uuid()::text',
-    20: quote(sample.event),
-    21: quote(sample.headers),
-    22: 'md5(random()::text)',
-  })};\n`;
+  // One order per transaction (the statement takes a group: here a group of one, with two lines). Its id comes from
+  // a random 63-bit number, so that the order's lines and event name the same id.
+  const one = (value: string) => `ARRAY[${value}]`;
+  const id = 'md5(:n::text)::uuid';
+  return `\\set n random(1, 9000000000000000000)
+${withValues(INSERT_ORDERS, {
+  1: one(id),
+  2: one('gen_random_uuid()::text'),
+  3: one('gen_random_uuid()::text'),
+  4: one(quote('Ada Lovelace')),
+  5: one(quote('demo@metalbear.com')),
+  6: one(`${quote(address)}::jsonb`),
+  7: one('32700'),
+  8: one(quote('USD')),
+  9: 'ARRAY[NULL]',
+  10: 'ARRAY[NULL]',
+  11: one('now()'),
+  12: one('md5(random()::text)'),
+  13: `ARRAY[${id}, ${id}]`,
+  14: quote('{1,2}'),
+  15: quote('{anvil-classic,titanium-mug}'),
+  16: quote('{"Classic Forge Anvil","Titanium Camp Mug"}'),
+  17: quote('{1,2}'),
+  18: quote('{24900,3900}'),
+  19: one(id),
+  20: one('gen_random_uuid()'),
+  21: one(quote(sample.topic)),
+  22: one(`${id}::text`),
+  23: one(quote(sample.event)),
+  24: one(`${quote(sample.headers)}::jsonb`),
+})};\n`;
 }
 
 /** One transition per transaction (a batch of one), each a different (order, step) of the queue table below. */

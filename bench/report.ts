@@ -16,6 +16,26 @@ export interface BenchRun {
   resources: Record<string, ProcessUse[]>;
   /** pg_stat_statements per phase: the costliest statements, per order. */
   statements: Record<string, StatementCost[]>;
+  /** The settings the stage figures are measured at, and their ceilings (concurrency ÷ 3 stages). */
+  limits: {
+    stageDelayMs: number;
+    demoCeiling: number;
+    scalingConcurrency: number;
+    scalingCeilingPerInstance: number;
+    scalingInstances: number[];
+  };
+}
+
+/** Per instance count: shipped/s, and what each step up added per added instance, as a share of one instance. */
+export function scalingCurve(run: BenchRun) {
+  const rate = (n: number) => run.figures[`scaling, ${n} instance(s)`]?.value ?? Number.NaN;
+  const one = rate(1);
+  return run.limits.scalingInstances.map((instances, i) => {
+    const previous = run.limits.scalingInstances[i - 1];
+    const addedPerInstance =
+      previous === undefined ? undefined : (rate(instances) - rate(previous)) / (instances - previous) / one;
+    return { instances, perSecond: rate(instances), addedPerInstance };
+  });
 }
 
 interface Row {
@@ -27,6 +47,9 @@ interface Row {
 }
 
 const outDir = join(repoRoot, 'docs', 'benchmarks');
+
+const round = (value: number) => Math.round(value * 10) / 10;
+const percent = (value: number, of: number) => `${Math.round((value / of) * 100)} %`;
 
 function rows(run: BenchRun): Row[] {
   const f = (key: string) => run.figures[key]?.value ?? Number.NaN;
@@ -71,14 +94,27 @@ function rows(run: BenchRun): Row[] {
       met: f('processed with 2 instance(s)') > f('processed with 1 instance(s)'),
     },
     {
-      what: "the demo's 2 s stages, default settings, per instance",
+      what: `the demo's stages (${run.limits.stageDelayMs / 1000} s each), default settings, 1 instance, steady state`,
       value: `${f('demo stages, per instance')} orders/s`,
-      target: '≥ 150',
-      met: f('demo stages, per instance') >= 150,
+      ratio: `${percent(f('demo stages, per instance'), run.limits.demoCeiling)} of the stages' ceiling (${round(run.limits.demoCeiling)}/s)`,
+      target: '≥ 95 % of the ceiling',
+      met: f('demo stages, per instance') >= run.limits.demoCeiling * 0.95,
     },
+    ...scalingCurve(run).map(
+      (point): Row => ({
+        what: `scaling: ${point.instances} instance(s) × ${run.limits.scalingConcurrency} orders at a time, steady state`,
+        value: `${point.perSecond} orders/s`,
+        ratio: `${percent(point.perSecond, point.instances * run.limits.scalingCeilingPerInstance)} of ${point.instances} × the ceiling (${round(run.limits.scalingCeilingPerInstance)}/s)`,
+        ...(point.addedPerInstance !== undefined && {
+          target: 'each added instance adds ≥ 90 % of one',
+          met: point.addedPerInstance >= 0.9,
+        }),
+      }),
+    ),
     {
       what: `commit → on the topic at ${f('paced load')} orders/s`,
       value: `p50 ${f('commit to topic p50')} ms, p99 ${f('commit to topic p99')} ms`,
+      ratio: `${percent(f('paced load'), f('Kafka produce'))} of Kafka's raw produce rate`,
       target: 'p99 ≤ 20 ms',
       met: f('commit to topic p99') <= 20,
     },
@@ -143,6 +179,41 @@ function chart(run: BenchRun): string {
 `;
 }
 
+/**
+ * The seed's scaling story as a picture: shipped orders a second for each instance count (bars), next to the ceiling
+ * of that many instances (count × concurrency ÷ 3 stages; outlined).
+ */
+export function scalingChart(run: BenchRun): string {
+  const curve = scalingCurve(run);
+  const ceiling = (n: number) => n * run.limits.scalingCeilingPerInstance;
+  const max = Math.max(...curve.map((p) => Math.max(p.perSecond || 0, ceiling(p.instances))), 1);
+  const height = 260;
+  const base = 300;
+  const bars = curve
+    .map((p, i) => {
+      const x = 90 + i * 150;
+      const h = Math.round(((p.perSecond || 0) / max) * height);
+      const c = Math.round((ceiling(p.instances) / max) * height);
+      const added =
+        p.addedPerInstance === undefined ? '' : `each added: +${Math.round(p.addedPerInstance * 100)} % of one`;
+      return [
+        `<rect x="${x}" y="${base - c}" width="70" height="${c}" fill="none" stroke="#6b7280" stroke-dasharray="4 3"/>`,
+        `<rect x="${x}" y="${base - h}" width="70" height="${h}" fill="#c2410c"/>`,
+        `<text x="${x + 35}" y="${base - h - 6}" font-size="13" text-anchor="middle">${p.perSecond}</text>`,
+        `<text x="${x + 35}" y="${base + 18}" font-size="13" text-anchor="middle">${p.instances} instance${p.instances > 1 ? 's' : ''}</text>`,
+        `<text x="${x + 35}" y="${base + 34}" font-size="11" text-anchor="middle" fill="#6b7280">${added}</text>`,
+      ].join('');
+    })
+    .join('\n  ');
+  return `<svg xmlns="http://www.w3.org/2000/svg" role="img" width="720" height="360" font-family="sans-serif">
+  <title>Shipped orders per second with 1, 2, 3 and 6 processor instances at the demo's stages</title>
+  <text x="10" y="22" font-size="15" font-weight="bold">Add processors, ship more: orders/s in steady state (${run.limits.stageDelayMs / 1000} s stages, ${run.limits.scalingConcurrency} orders at a time each)</text>
+  <text x="10" y="40" font-size="12" fill="#6b7280">bars: measured by npm run bench · dashed: the ceiling, instances × ${run.limits.scalingConcurrency} ÷ ${round(run.limits.scalingConcurrency / run.limits.scalingCeilingPerInstance)} s</text>
+  ${bars}
+</svg>
+`;
+}
+
 export async function writeReport(run: BenchRun): Promise<void> {
   const table = rows(run);
   const host = machine();
@@ -156,11 +227,12 @@ export async function writeReport(run: BenchRun): Promise<void> {
   writeFileSync(join(outDir, `${host.at.slice(0, 16).replace(':', '-')}.json`), json);
   writeFileSync(join(outDir, 'latest.json'), json);
   writeFileSync(join(outDir, 'latest.svg'), chart(run));
+  writeFileSync(join(outDir, 'scaling.svg'), scalingChart(run));
   const readme = join(repoRoot, 'README.md');
   const text = readFileSync(readme, 'utf8');
   const start = '<!-- bench:start -->';
   const end = '<!-- bench:end -->';
-  const generated = `${start}\n\n_Generated by \`npm run bench\` on ${host.at.slice(0, 10)}, commit ${host.commit}: ${host.cpu}, ${host.memoryGiB} GiB, Node.js ${host.node}; ${run.seconds} s per phase after ${run.warmup} s of warm-up. JSON and chart: [docs/benchmarks/](docs/benchmarks/)._\n\n${markdownTable(table)}\n\n${end}`;
+  const generated = `${start}\n\n_Generated by \`npm run bench\` on ${host.at.slice(0, 10)}, commit ${host.commit}: ${host.cpu}, ${host.memoryGiB} GiB, Node.js ${host.node}; ${run.seconds} s per phase after ${run.warmup} s of warm-up. JSON and charts: [docs/benchmarks/](docs/benchmarks/)._\n\n${markdownTable(table)}\n\n![Shipped orders per second with 1, 2, 3 and 6 processor instances](docs/benchmarks/scaling.svg)\n\n${end}`;
   if (text.includes(start) && text.includes(end)) {
     writeFileSync(readme, text.replace(new RegExp(`${start}[\\s\\S]*${end}`), generated));
     console.log('README.md: benchmark table updated; docs/benchmarks/latest.{json,svg} written.');

@@ -16,8 +16,10 @@ import {
   publishLatency,
   resetStatements,
   type StatementCost,
+  stageCeiling,
   startPipeline,
   statementsPerOrder,
+  steadyShipRate,
   waitFor,
 } from './pipeline.ts';
 import {
@@ -35,7 +37,14 @@ const seconds = Number(process.env.BENCH_SECONDS || 20);
 const warmup = Number(process.env.BENCH_WARMUP_SECONDS || 5);
 const backlog = Number(process.env.BENCH_BACKLOG || 10000);
 const settings = readStackSettings();
-const PHASES = 10;
+/** Instances of the scaling curve, each holding SCALING_CONCURRENCY orders (a ceiling of 64 ÷ 6 s ≈ 10.7/s each). */
+const SCALING_INSTANCES = [1, 2, 3, 6];
+const SCALING_CONCURRENCY = 64;
+/** Enough queued orders for 6 instances to stay busy from joining to the window's end (~45 s at 64/s). */
+const SCALING_BACKLOG = 4000;
+/** Whole stage cycles (3 × STAGE_DELAY_MS) in a steady-state window. */
+const CYCLES = 4;
+const PHASES = 10 + SCALING_INSTANCES.length;
 let phase = 0;
 const began = Date.now();
 /** The progress line: which phase, how long the suite has run. */
@@ -52,7 +61,21 @@ const servers = new Map<string, number>([['PostgreSQL', postmaster]]);
 for (const node of infra.servers.kafka?.nodes ?? []) {
   if (node.pid) servers.set(infra.servers.kafka?.nodes.length === 1 ? 'Kafka' : `Kafka node ${node.id}`, node.pid);
 }
-const run: BenchRun = { seconds, warmup, backlog, figures: {}, resources: {}, statements: {} };
+const run: BenchRun = {
+  seconds,
+  warmup,
+  backlog,
+  figures: {},
+  resources: {},
+  statements: {},
+  limits: {
+    stageDelayMs: DEFAULTS.stageDelayMs,
+    demoCeiling: stageCeiling(1, DEFAULTS.concurrency, DEFAULTS.stageDelayMs),
+    scalingConcurrency: SCALING_CONCURRENCY,
+    scalingCeilingPerInstance: stageCeiling(1, SCALING_CONCURRENCY, DEFAULTS.stageDelayMs),
+    scalingInstances: SCALING_INSTANCES,
+  },
+};
 const figure = (key: string, value: number, unit: string) => {
   run.figures[key] = { value: Math.round(value * 10) / 10, unit };
   console.log(`      ${key}: ${run.figures[key]?.value} ${unit}`);
@@ -143,20 +166,26 @@ step(`the demo's stages (STAGE_DELAY_MS=${DEFAULTS.stageDelayMs}, concurrency ${
 pipeline = await startPipeline(infra, servers);
 await loadOrders(pipeline.orderService.url, { connections: 32, amount: backlog });
 await pipeline.addProcessors(1, { stageDelayMs: DEFAULTS.stageDelayMs, concurrency: DEFAULTS.concurrency });
-// Steady state: after the first whole workflow (3 stages), for `seconds` or until the backlog runs low.
-await new Promise((resolve) => setTimeout(resolve, DEFAULTS.stageDelayMs * 3 + 2000));
 const watchDemo = pipeline.watch();
-const shippedBefore = await count(pipeline.db, "status = 'shipped'");
-const demoStart = Date.now();
-await waitFor(
-  'the window',
-  async () => Date.now() - demoStart > seconds * 1000 || (await count(pipeline.db, "status = 'pending'")) === 0,
-  600_000,
-);
-const shippedInWindow = (await count(pipeline.db, "status = 'shipped'")) - shippedBefore;
+figure('demo stages, per instance', await steadyShipRate(pipeline.db, DEFAULTS.stageDelayMs, CYCLES), 'orders/s');
 resources('demo', watchDemo.stop());
-figure('demo stages, per instance', shippedInWindow / ((Date.now() - demoStart) / 1000), 'orders/s');
 await pipeline.close();
+
+// The seed's scaling story: instances, not cores, bound the demo's stages when each holds a fixed number of orders.
+for (const instances of SCALING_INSTANCES) {
+  step(`scaling: ${instances} instance(s) at the demo's stages, concurrency ${SCALING_CONCURRENCY} each`);
+  pipeline = await startPipeline(infra, servers);
+  await loadOrders(pipeline.orderService.url, { connections: 32, amount: SCALING_BACKLOG });
+  await pipeline.addProcessors(instances, { stageDelayMs: DEFAULTS.stageDelayMs, concurrency: SCALING_CONCURRENCY });
+  const watch = pipeline.watch();
+  figure(
+    `scaling, ${instances} instance(s)`,
+    await steadyShipRate(pipeline.db, DEFAULTS.stageDelayMs, CYCLES),
+    'orders/s',
+  );
+  resources(`scaling-${instances}`, watch.stop());
+  await pipeline.close();
+}
 
 step(`commit → on the topic at 500 orders/s for ${seconds} s (processor at delay 0)`);
 pipeline = await startPipeline(infra, servers);

@@ -53,7 +53,11 @@ export async function createOrderService(config: OrderServiceConfig, log: Fastif
     publishWaitMs: config.publishWaitMs,
     observer: metrics,
   });
-  const store = withCatalogCache(createPostgresOrderStore(pool), 30_000);
+  const store = withCatalogCache(
+    // A quarter of the pool for order inserts: the rest serves reads, transitions and the relay meanwhile.
+    createPostgresOrderStore(pool, { insertsInFlight: Math.max(1, Math.floor(config.databasePoolSize / 4)) }),
+    30_000,
+  );
   const { kafka, kafkaTopic: topic } = config;
   const queue = config.opsApi ? createKafkaQueue({ kafka, topic, groupId: config.processorGroupId }) : undefined;
   const monitor = queue && createOpsMonitor({ queue, pool, kafka, topic, groupId: config.processorGroupId });

@@ -42,6 +42,22 @@ async function countRows(sql: string, params: unknown[]): Promise<number> {
   }
 }
 
+/** The order insert's executions and rows written so far in this database (pg_stat_statements). */
+async function insertStatements(): Promise<{ calls: number; rows: number }> {
+  const db = pool(databaseUrl);
+  try {
+    await db.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
+    const { rows } = await db.query(
+      `SELECT coalesce(sum(s.calls), 0) AS calls, coalesce(sum(s.rows), 0) AS rows FROM pg_stat_statements s
+         JOIN pg_database d ON d.oid = s.dbid
+        WHERE d.datname = current_database() AND s.query LIKE '%INSERT INTO orders%'`,
+    );
+    return { calls: Number(rows[0].calls), rows: Number(rows[0].rows) };
+  } finally {
+    await db.end();
+  }
+}
+
 describe('catalog', () => {
   it('lists at least 12 products with prices in cents and images that load', async () => {
     const response = await service.app.inject('/api/products');
@@ -315,10 +331,11 @@ describe('concurrency', () => {
     }
   });
 
-  it('turns 200 parallel POSTs into 200 orders and 200 events, no duplicates', async () => {
+  it('turns 200 parallel POSTs into 200 orders and 200 events, no duplicates, in fewer insert statements', async () => {
     const ownTopic = await createTestTopic('order-burst');
     const burst = await buildOrderService(databaseUrl, ownTopic);
     try {
+      const before = await insertStatements();
       const responses = await Promise.all(
         Array.from({ length: 200 }, () =>
           burst.app.inject({ method: 'POST', url: '/api/orders', payload: orderRequest() }),
@@ -331,9 +348,34 @@ describe('concurrency', () => {
       const records = await readTopic(ownTopic, 201, 5000); // one more than expected: would catch a duplicate
       expect(records).toHaveLength(200);
       expect(new Set(records.map((r) => r.key))).toEqual(ids);
+      // Group commit: orders that arrived while others were being written went in together.
+      const after = await insertStatements();
+      expect(after.rows - before.rows).toBe(200);
+      expect(after.calls - before.calls).toBeLessThan(200);
     } finally {
       await burst.close();
     }
+  });
+
+  it('answers each of a group on its own: one order per Idempotency-Key, 409 for its other bodies, the rest created', async () => {
+    const key = crypto.randomUUID();
+    const same = orderRequest();
+    const other = orderRequest({ customer: { name: 'Bob', email: 'bob@example.com' } });
+    const requests = [
+      ...Array.from({ length: 8 }, () => post(same, { 'idempotency-key': key })),
+      ...Array.from({ length: 4 }, () => post(other, { 'idempotency-key': key })),
+      ...Array.from({ length: 20 }, () => post(orderRequest())),
+    ];
+    const responses = await Promise.all(requests);
+    // Whichever body got there first owns the key: all its requests get that order, the other body's get 409.
+    const [sameBody, otherBody] = [responses.slice(0, 8), responses.slice(8, 12)];
+    const [owners, refused] = sameBody[0]?.statusCode === 201 ? [sameBody, otherBody] : [otherBody, sameBody];
+    const winner = owners[0]?.json().id;
+    expect(owners.map((r) => [r.statusCode, r.json().id])).toEqual(owners.map(() => [201, winner]));
+    expect(refused.map((r) => r.statusCode)).toEqual(refused.map(() => 409));
+    expect(responses.slice(12).map((r) => r.statusCode)).toEqual(Array(20).fill(201));
+    expect(await countRows('SELECT count(*) FROM orders WHERE idempotency_key = $1', [key])).toBe(1);
+    expect(await countRows('SELECT count(*) FROM outbox WHERE message_key = $1', [winner])).toBe(1);
   });
 });
 

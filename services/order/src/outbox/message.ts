@@ -27,15 +27,28 @@ export function outboxMessageOf(event: OrderCreatedEvent, topic: string, tracepa
 }
 
 /**
- * The INSERT of one outbox row, as the last part of the store's single-statement order insert (so the row commits
- * with its order), one row per row of `source`; its parameters, from `$first` on, are `outboxRowValues`.
+ * The INSERT of outbox rows, as the last part of the store's order insert (so each row commits with its order):
+ * one row per message whose order is in `source` (a relation with an `id` column); its six array parameters, from
+ * `$first` on, are `outboxColumns`.
  */
-export function insertOutboxRow(source: string, first: number): string {
-  const [eventId, topic, key, payload, headers] = [0, 1, 2, 3, 4].map((i) => `$${first + i}`);
+export function insertOutboxRows(source: string, first: number): string {
+  const [orderId, eventId, topic, key, payload, headers] = [0, 1, 2, 3, 4, 5].map((i) => `$${first + i}`);
   return `INSERT INTO outbox (event_id, topic, message_key, payload, headers)
-SELECT ${eventId}, ${topic}, ${key}, ${payload}, ${headers} FROM ${source}`;
+SELECT m.event_id, m.topic, m.message_key, m.payload, m.headers
+  FROM unnest(${orderId}::uuid[], ${eventId}::uuid[], ${topic}::text[], ${key}::text[], ${payload}::text[], ${headers}::jsonb[])
+    WITH ORDINALITY AS m(order_id, event_id, topic, message_key, payload, headers, n)
+  JOIN ${source} ON ${source}.id = m.order_id
+ ORDER BY m.n`;
 }
 
-export function outboxRowValues(message: OutboxMessage): unknown[] {
-  return [message.eventId, message.topic, message.key, message.payload, JSON.stringify(message.headers)];
+/** The parameters of `insertOutboxRows`: `orderIds[i]` is the order `messages[i]` was written with. */
+export function outboxColumns(orderIds: string[], messages: OutboxMessage[]): unknown[][] {
+  return [
+    orderIds,
+    messages.map((m) => m.eventId),
+    messages.map((m) => m.topic),
+    messages.map((m) => m.key),
+    messages.map((m) => m.payload),
+    messages.map((m) => JSON.stringify(m.headers)),
+  ];
 }

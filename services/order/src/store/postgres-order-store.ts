@@ -7,7 +7,8 @@ import {
 } from '@metalmart/contracts';
 import type pg from 'pg';
 import type { NewOrder } from '../domain/order.ts';
-import { insertOutboxRow, type OutboxMessage, outboxRowValues } from '../outbox/message.ts';
+import { insertOutboxRows, type OutboxMessage, outboxColumns } from '../outbox/message.ts';
+import { groupCommit, rowsAtFault } from './group-commit.ts';
 import type { CreateOrderResult, OrderRecord, OrderStore, Transition, TransitionResult } from './types.ts';
 
 /** The lifecycle as an SQL array, for ordering a history by it (generated: the list lives in contracts). */
@@ -16,23 +17,67 @@ const STATUS_ORDER = `ARRAY[${ORDER_STATUSES.map((status) => `'${status}'`).join
 const PRODUCT_COLUMNS = `id, name, description, price_cents AS "priceCents", currency, image_url AS "imageUrl"`;
 
 // The hot statements are named (prepared once per connection: PostgreSQL parses and plans them once, not per
-// order). One statement writes the order, its lines, its first history entry and its outbox event: one round trip,
-// one transaction (a statement is atomic), and a 201 means all four are durable.
-export const INSERT_ORDER = `
-WITH new_order AS (
+// order). One statement writes a group of orders (group-commit.ts), their lines, first history entries and outbox
+// events: one round trip, one transaction (a statement is atomic), and a 201 means all four are durable. An order
+// that collides with a stored one (its Idempotency-Key, or a drawn order number) is left out with what belongs to
+// it, and its id is missing from the answer; the others are written.
+export const INSERT_ORDERS = `
+WITH new_orders AS (
   INSERT INTO orders (id, order_number, tracking_token, status, customer_name, customer_email, shipping_address,
                       total_cents, currency, idempotency_key, request_hash, created_at, updated_at, trace_id)
-  VALUES ($1, $2, $3, '${INITIAL_STATUS}', $4, $5, $6, $7, $8, $9, $10, $11, $11, $22)
+  SELECT o.id, o.order_number, o.tracking_token, '${INITIAL_STATUS}', o.customer_name, o.customer_email,
+         o.shipping_address, o.total_cents, o.currency, o.idempotency_key, o.request_hash, o.created_at, o.created_at,
+         o.trace_id
+    FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::jsonb[], $7::int[], $8::text[],
+                $9::text[], $10::text[], $11::timestamptz[], $12::text[]) WITH ORDINALITY
+      AS o(id, order_number, tracking_token, customer_name, customer_email, shipping_address, total_cents, currency,
+           idempotency_key, request_hash, created_at, trace_id, n)
+   ORDER BY o.n
+  ON CONFLICT DO NOTHING
   RETURNING id, created_at
 ), new_lines AS (
   INSERT INTO order_items (order_id, line_no, product_id, name, quantity, unit_price_cents)
-  SELECT new_order.id, l.line_no, l.product_id, l.name, l.quantity, l.unit_price_cents
-  FROM new_order, unnest($12::smallint[], $13::text[], $14::text[], $15::int[], $16::int[])
-    AS l(line_no, product_id, name, quantity, unit_price_cents)
+  SELECT l.order_id, l.line_no, l.product_id, l.name, l.quantity, l.unit_price_cents
+    FROM unnest($13::uuid[], $14::smallint[], $15::text[], $16::text[], $17::int[], $18::int[])
+      AS l(order_id, line_no, product_id, name, quantity, unit_price_cents)
+    JOIN new_orders ON new_orders.id = l.order_id
 ), first_status AS (
-  INSERT INTO order_status_history (order_id, status, at) SELECT id, '${INITIAL_STATUS}', created_at FROM new_order
+  INSERT INTO order_status_history (order_id, status, at) SELECT id, '${INITIAL_STATUS}', created_at FROM new_orders
+), new_events AS (
+${insertOutboxRows('new_orders', 19)}
 )
-${insertOutboxRow('new_order', 17)}`;
+SELECT id FROM new_orders`;
+
+/** The parameters of INSERT_ORDERS for a group of orders and their events. */
+export function insertOrdersValues(group: { order: NewOrder; event: OutboxMessage }[]): unknown[] {
+  const orders = group.map((g) => g.order);
+  const column = <T>(pick: (o: NewOrder) => T) => orders.map(pick);
+  const lines = orders.flatMap((o) => o.lines.map((line, i) => ({ orderId: o.id, lineNo: i + 1, ...line })));
+  return [
+    column((o) => o.id),
+    column((o) => o.orderNumber),
+    column((o) => o.trackingToken),
+    column((o) => o.customer.name),
+    column((o) => o.customer.email),
+    column((o) => JSON.stringify(o.shippingAddress)),
+    column((o) => o.totalCents),
+    column((o) => o.currency),
+    column((o) => o.idempotency?.key ?? null),
+    column((o) => o.idempotency?.requestHash ?? null),
+    column((o) => o.createdAt),
+    column((o) => o.traceId ?? null),
+    lines.map((l) => l.orderId),
+    lines.map((l) => l.lineNo),
+    lines.map((l) => l.productId),
+    lines.map((l) => l.name),
+    lines.map((l) => l.quantity),
+    lines.map((l) => l.unitPriceCents),
+    ...outboxColumns(
+      orders.map((o) => o.id),
+      group.map((g) => g.event),
+    ),
+  ];
+}
 
 const SELECT_ORDER = `
 SELECT o.id, o.order_number, o.tracking_token, o.status, o.customer_name, o.customer_email, o.shipping_address,
@@ -135,12 +180,12 @@ export async function retryOnDeadlock<T>(statement: () => Promise<T>, tries = 3)
   }
 }
 
-function uniqueViolation(error: unknown): string | undefined {
-  const e = error as { code?: string; constraint?: string };
-  return e.code === '23505' ? e.constraint : undefined;
+export interface PostgresOrderStoreOptions {
+  /** Order inserts running at once; more orders wait and go in the next statement together. */
+  insertsInFlight: number;
 }
 
-export function createPostgresOrderStore(pool: pg.Pool): OrderStore {
+export function createPostgresOrderStore(pool: pg.Pool, options: PostgresOrderStoreOptions): OrderStore {
   const findOne = async (where: string, value: string) => {
     const result = await pool.query<OrderRow>({
       name: `select-order-by-${where}`,
@@ -150,6 +195,19 @@ export function createPostgresOrderStore(pool: pg.Pool): OrderStore {
     const row = result.rows[0];
     return row ? { record: toRecord(row), requestHash: row.request_hash } : undefined;
   };
+
+  const insertOrder = groupCommit(
+    async (group: { order: NewOrder; event: OutboxMessage }[]) => {
+      const { rows } = await pool.query<{ id: string }>({
+        name: 'insert-orders',
+        text: INSERT_ORDERS,
+        values: insertOrdersValues(group),
+      });
+      const written = new Set(rows.map((r) => r.id));
+      return group.map((g) => written.has(g.order.id));
+    },
+    { maxInFlight: options.insertsInFlight, maxBatch: 256, splitOn: rowsAtFault },
+  );
 
   return {
     async listProducts() {
@@ -163,43 +221,15 @@ export function createPostgresOrderStore(pool: pg.Pool): OrderStore {
     },
 
     async createOrder(order: NewOrder, event: OutboxMessage): Promise<CreateOrderResult> {
-      try {
-        await pool.query({
-          name: 'insert-order',
-          text: INSERT_ORDER,
-          values: [
-            order.id,
-            order.orderNumber,
-            order.trackingToken,
-            order.customer.name,
-            order.customer.email,
-            JSON.stringify(order.shippingAddress),
-            order.totalCents,
-            order.currency,
-            order.idempotency?.key ?? null,
-            order.idempotency?.requestHash ?? null,
-            order.createdAt,
-            order.lines.map((_, i) => i + 1),
-            order.lines.map((l) => l.productId),
-            order.lines.map((l) => l.name),
-            order.lines.map((l) => l.quantity),
-            order.lines.map((l) => l.unitPriceCents),
-            ...outboxRowValues(event),
-            order.traceId ?? null,
-          ],
-        });
-        return { kind: 'created' };
-      } catch (error) {
-        const constraint = uniqueViolation(error);
-        if (constraint === 'orders_order_number_key') return { kind: 'order-number-taken' };
-        if (constraint !== 'orders_idempotency_key_key' || !order.idempotency) throw error;
-        // Another request with the same Idempotency-Key won: same body → the same order, else a conflict.
-        const existing = await findOne('o.idempotency_key', order.idempotency.key);
-        if (existing?.requestHash === order.idempotency.requestHash) {
-          return { kind: 'idempotent-replay', order: existing.record };
-        }
-        return { kind: 'idempotency-conflict' };
+      if (await insertOrder({ order, event })) return { kind: 'created' };
+      if (!order.idempotency) return { kind: 'order-number-taken' };
+      // Another request with the same Idempotency-Key won: same body → the same order, else a conflict.
+      const existing = await findOne('o.idempotency_key', order.idempotency.key);
+      if (!existing) return { kind: 'order-number-taken' };
+      if (existing.requestHash === order.idempotency.requestHash) {
+        return { kind: 'idempotent-replay', order: existing.record };
       }
+      return { kind: 'idempotency-conflict' };
     },
 
     async findOrder(id) {
