@@ -5,8 +5,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { repoRoot } from '../dev/src/settings.ts';
 import { serviceArgs } from '../dev/src/processes.ts';
+import { repoRoot } from '../dev/src/settings.ts';
 
 interface Reading {
   what: string;
