@@ -6,7 +6,10 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { serviceArgs } from '../dev/src/processes.ts';
-import { repoRoot } from '../dev/src/settings.ts';
+import { readStackSettings, repoRoot } from '../dev/src/settings.ts';
+import { startInfra } from '../dev/src/stack.ts';
+import { loadOrders, startPipeline } from './pipeline.ts';
+import type { ProcessUse } from './resources.ts';
 
 interface Reading {
   what: string;
@@ -65,7 +68,37 @@ export function componentReadings(): Reading[] {
   ];
 }
 
-if (import.meta.main) {
+/**
+ * RSS of both services (max over the run, /proc) while POST /api/orders runs at 128 connections and a processor
+ * works the queue at delay 0, with each NODE_OPTIONS variant in turn.
+ */
+export async function underLoad(variants: string[], seconds = 20) {
+  const settings = readStackSettings();
+  const infra = await startInfra(settings);
+  const results: { nodeOptions: string; use: ProcessUse[]; perSecond: number }[] = [];
+  try {
+    for (const nodeOptions of variants) {
+      const pipeline = await startPipeline(infra, new Map(), nodeOptions ? { NODE_OPTIONS: nodeOptions } : {});
+      await pipeline.addProcessors(1);
+      await loadOrders(pipeline.orderService.url, { connections: 128, seconds: 3 });
+      const watch = pipeline.watch();
+      const load = await loadOrders(pipeline.orderService.url, { connections: 128, seconds });
+      const use = watch.stop();
+      results.push({ nodeOptions, use, perSecond: load.perSecond });
+      console.log(
+        `  NODE_OPTIONS="${nodeOptions}": ${load.perSecond} req/s; ${use.map((u) => `${u.name} ${u.rssMaxMb} MB ${u.cpuPercent} %`).join(' · ')}`,
+      );
+      await pipeline.close();
+    }
+  } finally {
+    await infra.stop();
+  }
+  return results;
+}
+
+if (import.meta.main && process.argv[2] === '--load') {
+  await underLoad(process.argv.slice(3));
+} else if (import.meta.main) {
   const readings = componentReadings();
   const bare = readings[0]?.rssMb ?? 0;
   console.log('RSS after importing each alone (a fresh Node.js each, no work done):');

@@ -37,12 +37,22 @@ export async function newDatabase(infra: Infra, name: string): Promise<string> {
   return url;
 }
 
-export async function startPipeline(infra: Infra, servers: Map<string, number>): Promise<Pipeline> {
+/** `serviceEnv`: more variables for both services (the bench gives them the images' NODE_OPTIONS). */
+export async function startPipeline(
+  infra: Infra,
+  servers: Map<string, number>,
+  serviceEnv: Record<string, string> = {},
+): Promise<Pipeline> {
   const suffix = randomBytes(3).toString('hex');
   const databaseUrl = await newDatabase(infra, `metalmart_bench_${suffix}`);
   const topic = `bench-${suffix}`;
   await ensureTopics(infra.kafka, { topic, partitions: 6 });
-  const orderService = await startOrderService({ databaseUrl, kafkaBrokers: infra.kafkaBrokers, topic });
+  const orderService = await startOrderService({
+    databaseUrl,
+    kafkaBrokers: infra.kafkaBrokers,
+    topic,
+    env: serviceEnv,
+  });
   const processors: ServiceProcess[] = [];
   const groupId = `bench-${suffix}`;
   const db = new pg.Pool({ connectionString: databaseUrl, max: 2 });
@@ -63,6 +73,7 @@ export async function startPipeline(infra: Infra, servers: Map<string, number>):
             instance: `bench-${processors.length + i + 1}`,
             stageDelayMs: settings.stageDelayMs,
             concurrency: settings.concurrency,
+            env: serviceEnv,
           }),
         ),
       );
@@ -159,9 +170,9 @@ export async function resetStatements(db: pg.Pool): Promise<void> {
 const STAGES = TARGET_STATUSES.length;
 
 /**
- * Shipped orders a second in steady state, from the first order shipped on. Orders that start together ship
- * together (every `stages` seconds a wave of up to the concurrency), so the window holds `cycles` whole waves: it
- * starts half a cycle before the first and ends half a cycle before the wave after the last.
+ * Shipped orders a second in steady state, from half a cycle after the first order shipped. Orders that start
+ * together ship together (every cycle of 3 stages a wave of up to the concurrency), so the window holds `cycles`
+ * whole cycles.
  */
 export async function steadyShipRate(db: pg.Pool, stageDelayMs: number, cycles: number): Promise<number> {
   const cycleMs = STAGES * stageDelayMs;
@@ -177,7 +188,9 @@ export async function steadyShipRate(db: pg.Pool, stageDelayMs: number, cycles: 
     },
     180_000,
   );
-  const from = (first as Date).getTime() - cycleMs / 2;
+  // Half a cycle after the first wave: every instance (they join one by one, each join a rebalance) has shipped
+  // its first wave by then.
+  const from = (first as Date).getTime() + cycleMs / 2;
   const to = from + cycles * cycleMs;
   await sleep(Math.max(0, to - Date.now()) + 500);
   const { rows } = await db.query<{ n: string }>(
