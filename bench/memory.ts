@@ -1,6 +1,7 @@
-// `npm run bench:memory`: where a service's memory goes before it does any work. Each line is a fresh Node.js
-// that imports one thing and reports its RSS and V8 heap, so a component's cost is its line minus the bare
-// runtime's. The suite (`npm run bench`) reads the same figures from the running services under load.
+// `.data/node/bin/node bench/memory.ts`: where a service's memory goes before it does any work. Each line is a
+// fresh Node.js that imports one thing and reports its RSS and V8 heap, so a component's cost is its line minus the
+// bare runtime's. `--load "<VARIABLE=value> <node flags>" …` runs both services under load with each variant in
+// turn; the suite (`npm run bench`) reads the same figures from the running services in every phase.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -68,9 +69,17 @@ export function componentReadings(): Reading[] {
   ];
 }
 
+/** `"MALLOC_ARENA_MAX=2 --max-semi-space-size=4"`: variables first, then NODE_OPTIONS. */
+function variantEnv(variant: string): Record<string, string> {
+  const words = variant.split(' ').filter(Boolean);
+  const variables = words.filter((w) => /^[A-Z_]+=/.test(w)).map((w) => w.split('='));
+  const nodeOptions = words.filter((w) => w.startsWith('--')).join(' ');
+  return { ...Object.fromEntries(variables), ...(nodeOptions ? { NODE_OPTIONS: nodeOptions } : {}) };
+}
+
 /**
  * RSS of both services (max over the run, /proc) while POST /api/orders runs at 128 connections and a processor
- * works the queue at delay 0, with each NODE_OPTIONS variant in turn.
+ * works the queue at delay 0, with each variant (environment variables and NODE_OPTIONS) in turn.
  */
 export async function underLoad(variants: string[], seconds = 20) {
   const settings = readStackSettings();
@@ -78,7 +87,7 @@ export async function underLoad(variants: string[], seconds = 20) {
   const results: { nodeOptions: string; use: ProcessUse[]; perSecond: number }[] = [];
   try {
     for (const nodeOptions of variants) {
-      const pipeline = await startPipeline(infra, new Map(), nodeOptions ? { NODE_OPTIONS: nodeOptions } : {});
+      const pipeline = await startPipeline(infra, new Map(), variantEnv(nodeOptions));
       await pipeline.addProcessors(1);
       await loadOrders(pipeline.orderService.url, { connections: 128, seconds: 3 });
       const watch = pipeline.watch();

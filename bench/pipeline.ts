@@ -12,6 +12,7 @@ import { migrate } from '../services/order/src/store/migrate.ts';
 import { readConfig as processorDefaults } from '../services/order-processor/src/config.ts';
 import { orderRequest } from '../tests/support/orders.ts';
 import { type ServiceProcess, startOrderService, startProcessor } from '../tests/support/processes.ts';
+import { POD_NODE_OPTIONS } from './pod.ts';
 import { type ProcessUse, sampleResources } from './resources.ts';
 
 export const DEFAULTS = processorDefaults({ ORDER_SERVICE_TOKEN: 'x'.repeat(16) });
@@ -37,11 +38,11 @@ export async function newDatabase(infra: Infra, name: string): Promise<string> {
   return url;
 }
 
-/** `serviceEnv`: more variables for both services (the bench gives them the images' NODE_OPTIONS). */
+/** `serviceEnv`: the services' extra variables (default: a pod's NODE_OPTIONS). */
 export async function startPipeline(
   infra: Infra,
   servers: Map<string, number>,
-  serviceEnv: Record<string, string> = {},
+  serviceEnv: Record<string, string> = { NODE_OPTIONS: POD_NODE_OPTIONS },
 ): Promise<Pipeline> {
   const suffix = randomBytes(3).toString('hex');
   const databaseUrl = await newDatabase(infra, `metalmart_bench_${suffix}`);

@@ -2,7 +2,8 @@
 // latest benchmark, the images' heap setting, and docker-compose.yml's limits. Every Kubernetes rendering is held
 // to the same rule by memory.render.test.ts.
 import { describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
+import { parse, parseAllDocuments } from 'yaml';
+import { POD_NODE_OPTIONS } from '../../bench/pod.ts';
 import { imageEnv, parseDockerfile } from './support/dockerfile.ts';
 import { readRepoFile } from './support/files.ts';
 import {
@@ -110,6 +111,27 @@ describe('service images', () => {
       const [, minor] = /^node:24(?:\.(\d+))?/.exec(image) ?? [];
       expect(image).toMatch(/^node:24[.-]/);
       if (minor !== undefined) expect(Number(minor)).toBeGreaterThanOrEqual(6);
+    },
+  );
+});
+
+describe('the bench', () => {
+  /** The memory limit of a service's container in deploy/k8s/base/<name>.yaml. */
+  function baseLimitMiB(name: string): number {
+    const docs = parseAllDocuments(readRepoFile(`deploy/k8s/base/${name}.yaml`)).map((d) => d.toJS());
+    const deployment = docs.find((d) => d?.kind === 'Deployment' && d.metadata?.name === name);
+    return kubernetesMiB(deployment?.spec?.template?.spec?.containers?.[0]?.resources?.limits?.memory);
+  }
+  const semiSpace = (nodeOptions: string | undefined) => /--max-semi-space-size=(\d+)/.exec(nodeOptions ?? '')?.[1];
+
+  it.each(Object.values(SERVICES))(
+    'runs $name with what its image gives V8 in a pod of the base limit (bench/pipeline.ts POD_NODE_OPTIONS)',
+    ({ dir, name }) => {
+      const nodeOptions = imageEnv(`${dir}/Dockerfile`).NODE_OPTIONS;
+      const inPod = Math.floor(oldSpaceMiB(nodeOptions, baseLimitMiB(name)) ?? Number.NaN);
+      expect(inPod).toBe(oldSpaceMiB(POD_NODE_OPTIONS, 0));
+      expect(semiSpace(nodeOptions)).toBeDefined();
+      expect(semiSpace(nodeOptions)).toBe(semiSpace(POD_NODE_OPTIONS));
     },
   );
 });
