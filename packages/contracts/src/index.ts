@@ -2,6 +2,7 @@ export * from './backoff.ts';
 export * from './env.ts';
 export * from './events.ts';
 export * from './kafka.ts';
+export * from './logger.ts';
 export * from './ops.ts';
 export * from './privacy.ts';
 export * from './schemas.ts';

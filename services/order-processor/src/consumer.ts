@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { BACKOFFS, backoffDelay, HEADERS, parseOrderCreatedEvent } from '@metalmart/contracts';
+import { BACKOFFS, backoffDelay, HEADERS, type Logger, parseOrderCreatedEvent } from '@metalmart/contracts';
 import { traceIdOf } from '@metalmart/contracts/tracing';
 import type { DeadLetterPublisher } from './dead-letter.ts';
 import { failureCode, PoisonMessageError } from './errors.ts';
@@ -9,12 +9,6 @@ import { OffsetTracker, type Ticket } from './offset-tracker.ts';
 import { inDeliverySpan, noteOnDelivery } from './spans.ts';
 import type { OrderWorkflow } from './workflow.ts';
 
-export interface Logger {
-  info(obj: object | string, msg?: string): void;
-  warn(obj: object | string, msg?: string): void;
-  error(obj: object | string, msg?: string): void;
-}
-
 export interface OrderConsumerDeps {
   member: GroupMember;
   topic: string;
@@ -23,7 +17,7 @@ export interface OrderConsumerDeps {
   concurrency: number;
   processOrder: OrderWorkflow;
   deadLetters: DeadLetterPublisher;
-  log: Logger;
+  log: Pick<Logger, 'info' | 'warn' | 'error'>;
   shutdownGraceMs: number;
   /** Failed attempts (not counting the Order Service being unavailable) before a message is dead-lettered. */
   maxAttempts: number;

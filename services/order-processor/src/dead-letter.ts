@@ -1,4 +1,4 @@
-import { HEADERS } from '@metalmart/contracts';
+import { HEADERS, type Logger } from '@metalmart/contracts';
 import { clientOptions, type KafkaConnection } from '@metalmart/contracts/kafka-connection';
 import { RECORD_SERIALIZERS } from '@metalmart/contracts/kafka-serde';
 import { Admin, ProduceAcks, Producer } from '@platformatic/kafka';
@@ -40,7 +40,7 @@ export function createKafkaDeadLetterPublisher(
   kafka: KafkaConnection,
   topic: string,
   clientId: string,
-  log: { warn(msg: string): void } = { warn() {} },
+  log: Pick<Logger, 'warn'> = { warn() {} },
 ): DeadLetterPublisher {
   const producer = new Producer({
     clientId,

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { BACKOFFS, backoffDelay } from '@metalmart/contracts';
+import { BACKOFFS, backoffDelay, type Logger } from '@metalmart/contracts';
 import { clientOptions, type KafkaConnection } from '@metalmart/contracts/kafka-connection';
 import { RECORD_DESERIALIZERS } from '@metalmart/contracts/kafka-serde';
 import { Consumer, type Message } from '@platformatic/kafka';
@@ -47,7 +47,7 @@ export interface KafkaMemberOptions {
   sessionTimeoutMs: number;
   /** How often the group's leader looks for partitions added to a subscribed topic (Java: metadata.max.age.ms). */
   metadataMaxAgeMs: number;
-  log: { info(obj: object, msg: string): void; warn(msg: string): void };
+  log: Pick<Logger, 'info' | 'warn'>;
 }
 
 /**

@@ -1,6 +1,7 @@
+import type { Logger } from '@metalmart/contracts';
 import { reportConnectionSettingProblems } from '@metalmart/contracts/kafka-connection';
 import type { ProcessorConfig } from './config.ts';
-import { type Logger, OrderConsumer } from './consumer.ts';
+import { OrderConsumer } from './consumer.ts';
 import { createKafkaDeadLetterPublisher } from './dead-letter.ts';
 import { buildHealthServer } from './health.ts';
 import { createKafkaGroupMember } from './kafka.ts';
@@ -12,7 +13,7 @@ import { createOrderWorkflow } from './workflow.ts';
  * The Order Processor's parts, built in one place and closed in reverse order: group member → dead-letter
  * producer → Order Service client → workflow → consumer loop → health server. main.ts and tests use it.
  */
-export async function createProcessor(config: ProcessorConfig, log: Logger & { debug(msg: string): void }) {
+export async function createProcessor(config: ProcessorConfig, log: Logger) {
   const stopReporting = reportConnectionSettingProblems((problem) => log.error(problem));
   const member = createKafkaGroupMember({
     kafka: config.kafka,

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   INITIAL_STATUS,
+  type Logger,
   nextStatus,
   type OrderCreatedEvent,
   type OrderStatus,
@@ -14,7 +15,7 @@ export interface WorkflowDeps {
   orderService: OrderServiceClient;
   stageDelayMs: number;
   instance: string;
-  log: { info(obj: object, msg: string): void };
+  log: Pick<Logger, 'info'>;
   /** Injected so unit tests run without waiting. */
   wait?: (ms: number, signal: AbortSignal) => Promise<void>;
   /** Told how long each stage took (delay + transition), for metrics. */

@@ -1,3 +1,4 @@
+import type { Logger } from '@metalmart/contracts';
 import type pg from 'pg';
 
 // Batches keep each DELETE short (no long lock on the table while orders are being written).
@@ -23,7 +24,7 @@ export function startOutboxPruner(opts: {
   pool: pg.Pool;
   retentionMs: number;
   everyMs: number;
-  log: { info(msg: string): void; warn(msg: string): void };
+  log: Pick<Logger, 'info' | 'warn'>;
 }) {
   let running: Promise<void> | undefined;
   const round = () => {

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { BACKOFFS, backoffDelay } from '@metalmart/contracts';
+import { BACKOFFS, backoffDelay, type Logger } from '@metalmart/contracts';
 import type pg from 'pg';
 import type { EventProducer } from '../kafka/producer.ts';
 import { withClient } from '../store/pool.ts';
@@ -10,7 +10,7 @@ type ClaimedRow = OutboxMessage & { id: string; attempts: number; createdAt: Dat
 export interface OutboxRelayOptions {
   pool: pg.Pool;
   producer: EventProducer;
-  log: { info(msg: string): void; warn(msg: string): void; error(obj: unknown, msg: string): void };
+  log: Pick<Logger, 'info' | 'warn' | 'error'>;
   /** Safety-net poll for rows nobody woke us for (a crash, another instance's rows). */
   pollIntervalMs: number;
   /** How long `waitUntilPublished` waits for the ack (PUBLISH_WAIT_MS). */
