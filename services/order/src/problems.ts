@@ -1,6 +1,6 @@
 import { NON_BLANK_TEXT_PATTERN, ProblemSchema, TEXT_PATTERN, TEXT_RULE_MESSAGE } from '@metalmart/contracts';
 import type { FastifyError, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
-import { ProblemError } from './handlers/errors.ts';
+import { PROBLEM_TITLES, ProblemError, titleOf } from './handlers/errors.ts';
 import { isDatabaseUnavailable } from './store/pool.ts';
 
 export const PROBLEM_MEDIA_TYPE = 'application/problem+json';
@@ -71,18 +71,6 @@ function fieldOf(issue: ValidationIssue, context: string | undefined): string {
   return context === 'body' || !context ? path : `${context}:${path}`;
 }
 
-const titles: Record<number, string> = {
-  400: 'Bad Request',
-  401: 'Unauthorized',
-  404: 'Not Found',
-  405: 'Method Not Allowed',
-  409: 'Conflict',
-  413: 'Payload Too Large',
-  415: 'Unsupported Media Type',
-  422: 'Unprocessable Content',
-  429: 'Too Many Requests',
-};
-
 /** The service's one error mapper: RFC 9457 problem details; 4xx say what was wrong, 5xx say nothing internal. */
 export function problemErrorHandler(routes?: RouteMethods) {
   const notFound = problemNotFoundHandler(routes);
@@ -118,14 +106,12 @@ function mapError(error: FastifyError, request: FastifyRequest, reply: FastifyRe
   }
   const status = error.statusCode ?? 500;
   if (status >= 400 && status < 500) {
-    return reply
-      .status(status)
-      .send({ title: titles[status] ?? 'Bad Request', status, detail: printable(error.message) });
+    return reply.status(status).send({ title: titleOf(status), status, detail: printable(error.message) });
   }
   if (isDatabaseUnavailable(error) || isDatabaseBusy(error)) {
     request.log.warn(`PostgreSQL unavailable: ${error.message}`);
     return reply.status(503).header('retry-after', '5').send({
-      title: 'Service Unavailable',
+      title: PROBLEM_TITLES[503],
       status: 503,
       detail: 'the order database is unavailable; try again shortly',
     });
@@ -133,7 +119,7 @@ function mapError(error: FastifyError, request: FastifyRequest, reply: FastifyRe
   request.log.error({ err: error }, 'request failed');
   return reply
     .status(500)
-    .send({ title: 'Internal Server Error', status: 500, detail: 'something went wrong on our side' });
+    .send({ title: PROBLEM_TITLES[500], status: 500, detail: 'something went wrong on our side' });
 }
 
 /**
@@ -178,11 +164,11 @@ export function problemNotFoundHandler(routes?: RouteMethods) {
         .status(405)
         .header('allow', allowed.join(', '))
         .type(PROBLEM_MEDIA_TYPE)
-        .send({ title: 'Method Not Allowed', status: 405, detail: `${path} answers ${allowed.join(', ')}` });
+        .send({ title: PROBLEM_TITLES[405], status: 405, detail: `${path} answers ${allowed.join(', ')}` });
     }
     return reply
       .status(404)
       .type(PROBLEM_MEDIA_TYPE)
-      .send({ title: 'Not Found', status: 404, detail: `no route ${request.method} ${path}` });
+      .send({ title: PROBLEM_TITLES[404], status: 404, detail: `no route ${request.method} ${path}` });
   };
 }

@@ -29,7 +29,7 @@ export function createOrderHandler(deps: CreateOrderDeps) {
     const pricing = priceLines(request, products);
     if (!pricing.ok) {
       const detail = pricing.errors.map((e) => e.message).join('; ');
-      throw new ProblemError(422, 'Unprocessable Order', detail, pricing.errors);
+      throw new ProblemError(422, detail, pricing.errors);
     }
     for (let attempt = 1; ; attempt++) {
       const traceparent = currentTraceparent();

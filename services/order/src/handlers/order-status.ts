@@ -17,7 +17,7 @@ export function applyTransitionsHandler(store: OrderStore) {
   return async function applyTransitions(request: TransitionBatchRequest): Promise<TransitionBatchResponse> {
     const ids = new Set(request.transitions.map((t) => t.id));
     if (ids.size !== request.transitions.length) {
-      throw new ProblemError(422, 'Unprocessable Entity', 'each order may appear once per batch', [
+      throw new ProblemError(422, 'each order may appear once per batch', [
         { field: '/transitions', message: 'duplicate order id' },
       ]);
     }

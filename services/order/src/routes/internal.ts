@@ -7,6 +7,7 @@ import {
   TransitionBatchRequestSchema,
   TransitionBatchResponseSchema,
 } from '@metalmart/contracts';
+import { PROBLEM_TITLES } from '../handlers/errors.ts';
 import type { applyTransitionsHandler, getOrderHandler, updateOrderStatusHandler } from '../handlers/order-status.ts';
 import { PROBLEM_MEDIA_TYPE, problemResponses } from '../problems.ts';
 
@@ -36,7 +37,7 @@ export const internalRoutes: FastifyPluginAsyncTypebox<InternalRoutesOptions> = 
         .status(401)
         .header('www-authenticate', 'Bearer')
         .type(PROBLEM_MEDIA_TYPE)
-        .send({ title: 'Unauthorized', status: 401, detail: 'a valid service token is required' });
+        .send({ title: PROBLEM_TITLES[401], status: 401, detail: 'a valid service token is required' });
     }
   });
 

@@ -19,7 +19,7 @@ async function orUnavailable<T>(what: string, work: () => Promise<T>): Promise<T
     return await work();
   } catch (error) {
     if (error instanceof ProblemError) throw error;
-    throw new ProblemError(503, 'Service Unavailable', `${what}: ${(error as Error).message}`);
+    throw new ProblemError(503, `${what}: ${(error as Error).message}`);
   }
 }
 
