@@ -1,11 +1,11 @@
 // /api/ops (the shop's live pipeline page) against the real stack, checked with Kafka's own
 // kafka-consumer-groups: the partitions table, the owners, the lag while nobody consumes, the rebalance timeline;
 // and the cluster view on the one test broker (tests/kafka-cluster.int.test.ts has it with a broker down).
-import type { OpsSnapshot } from '@metalmart/contracts';
+import { deadLetterTopicOf, type OpsDeadLetter, type OpsSnapshot } from '@metalmart/contracts';
 import { afterAll, describe, expect, it } from 'vitest';
 import { placeOrders, statusCounts } from './support/fleet.ts';
-import { createTestDatabase, createTestTopic, kafkaBrokers, uniqueName } from './support/infra.ts';
-import { describeGroup } from './support/kafka-tools.ts';
+import { createTestDatabase, createTestTopic, kafkaBrokers, sendRecords, uniqueName } from './support/infra.ts';
+import { consumeWithConsoleConsumer, describeGroup } from './support/kafka-tools.ts';
 import { type ServiceProcess, startOrderService, startProcessor, waitUntil } from './support/processes.ts';
 
 const running: ServiceProcess[] = [];
@@ -110,6 +110,52 @@ describe('/api/ops', () => {
     expect(missing.status).toBe(404);
     expect(((await missing.json()) as { detail: string }).detail).toContain('no dead letter at offset 42');
     expect(await (await fetch(`${orderService.url}/api/ops/dead-letters`)).json()).toEqual({ deadLetters: [] });
+  });
+
+  it('lists and replays the dead letters where KAFKA_DLQ_TOPIC puts them', { timeout: 180_000 }, async () => {
+    const topic = await createTestTopic('ops-dlq');
+    const deadLetterTopic = await createTestTopic('ops-custom-dlq', 1);
+    const groupId = uniqueName('ops-dlq-group');
+    const env = { KAFKA_DLQ_TOPIC: deadLetterTopic };
+    const orderService = await startOrderService({
+      databaseUrl: await createTestDatabase(),
+      kafkaBrokers: kafkaBrokers(),
+      topic,
+      env: { ...env, OPS_API: '1', KAFKA_GROUP_ID: groupId },
+    });
+    running.push(orderService);
+    const processor = await startProcessor({
+      kafkaBrokers: kafkaBrokers(),
+      topic,
+      groupId,
+      orderServiceUrl: orderService.url,
+      instance: 'ops-dlq',
+      env,
+    });
+    running.push(processor);
+    const letters = async () => {
+      const response = await fetch(`${orderService.url}/api/ops/dead-letters`);
+      expect(response.status).toBe(200);
+      return ((await response.json()) as { deadLetters: OpsDeadLetter[] }).deadLetters;
+    };
+
+    await sendRecords(topic, [{ key: 'poison', value: 'not an order' }]);
+    await waitUntil('the poison record on the ops page', async () => (await letters()).length === 1);
+    expect((await letters())[0]).toMatchObject({ id: '0', key: 'poison', source: { topic, offset: '0' } });
+    const replay = await fetch(`${orderService.url}/api/ops/dead-letters/0/replay`, { method: 'POST' });
+    expect(replay.status).toBe(200);
+    expect(await replay.json()).toEqual({ replayed: '0', topic });
+    // Back on the order topic and still poison: the processor dead-letters it again, into the same topic.
+    await waitUntil('dead-lettered again after the replay', async () => (await letters()).length === 2);
+    expect((await letters())[0]).toMatchObject({ id: '1', key: 'poison', source: { topic, offset: '1' } });
+
+    // Kafka's own console consumer: both letters are in KAFKA_DLQ_TOPIC, none in the default `<topic>.dlq`.
+    const custom = await consumeWithConsoleConsumer(kafkaBrokers(), { topic: deadLetterTopic, maxMessages: 2 });
+    expect(custom.map((r) => r.key)).toEqual(['poison', 'poison']);
+    const fallback = deadLetterTopicOf(topic);
+    expect(
+      await consumeWithConsoleConsumer(kafkaBrokers(), { topic: fallback, maxMessages: 1, timeoutMs: 3000 }),
+    ).toEqual([]);
   });
 
   it('is not served unless OPS_API is set', async () => {

@@ -121,6 +121,8 @@ describe('docker-compose.yml', () => {
     const processor = env('order-processor');
     expect(processor.KAFKA_GROUP_ID).toBe(ORDER_PROCESSOR_GROUP);
     expect(processor.KAFKA_DLQ_TOPIC).toBe(deadLetterTopicOf(ORDER_CREATED_TOPIC));
+    // The ops page lists and replays the dead letters where the processors put them.
+    expect(env('order-service').KAFKA_DLQ_TOPIC).toBe(processor.KAFKA_DLQ_TOPIC);
     expect(processor.ORDER_SERVICE_URL).toBe('http://order-service:8080');
     expect(resolved(processor.ORDER_SERVICE_TOKEN ?? '')).toBe(
       resolved(env('order-service').ORDER_SERVICE_TOKEN ?? ''),

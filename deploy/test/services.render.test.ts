@@ -58,6 +58,9 @@ describe('env', () => {
       expect(plainValue(container, 'KAFKA_GROUP_ID'), name).toBe(ORDER_PROCESSOR_GROUP);
       // During a split KAFKA_TOPIC names a temporary topic: the dead-letter topic must not follow it.
       expect(plainValue(container, 'KAFKA_DLQ_TOPIC'), name).toBe(deadLetterTopicOf(ORDER_CREATED_TOPIC));
+      // The Order Service's /api/ops lists and replays the dead letters where the processors put them.
+      const order = containerOf(list, SERVICES.order.name);
+      expect(plainValue(order, 'KAFKA_DLQ_TOPIC'), name).toBe(plainValue(container, 'KAFKA_DLQ_TOPIC'));
     }
   });
 });

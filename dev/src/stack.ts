@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { constants, existsSync } from 'node:fs';
 import { access, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ORDER_CREATED_TOPIC } from '@metalmart/contracts';
+import { deadLetterTopicOf, ORDER_CREATED_TOPIC } from '@metalmart/contracts';
 import {
   KAFKA_CONNECTION_VARIABLES,
   type KafkaConnection,
@@ -98,6 +98,8 @@ export async function startInfra(settings: StackSettings, topic = ORDER_CREATED_
     topic,
     partitions: settings.topicPartitions,
     replicationFactor: settings.replicationFactor,
+    // KAFKA_DLQ_TOPIC as the services read it: they get this process's environment.
+    deadLetterTopic: deadLetterTopicOf(topic, process.env),
   });
   for (const problem of problems) kafkaLog(problem);
   kafkaLog(`ready on ${kafkaBrokers}; topic ${topic} has ${settings.topicPartitions} partitions`);

@@ -7,6 +7,8 @@ export interface TopicPlan {
   partitions: number;
   /** KAFKA_REPLICATION_FACTOR; undefined: the smaller of 3 and the number of brokers. */
   replicationFactor?: number;
+  /** Default `deadLetterTopicOf(topic)`. */
+  deadLetterTopic?: string;
 }
 
 /** The factor and min ISR a topic gets on a cluster of `brokers` brokers (see the README's Decisions). */
@@ -37,7 +39,7 @@ export async function ensureTopics(kafka: KafkaConnection, plan: TopicPlan): Pro
     const existing = new Set(await admin.listTopics());
     const wanted = [
       { name: plan.topic, partitions: plan.partitions },
-      { name: deadLetterTopicOf(plan.topic), partitions: 1 },
+      { name: plan.deadLetterTopic ?? deadLetterTopicOf(plan.topic), partitions: 1 },
     ];
     const problems: string[] = [];
     for (const { name, partitions } of wanted) {

@@ -40,18 +40,24 @@ function namesIn(source: string, names: Set<string>): void {
   }
 }
 
+/** Contracts functions that read the environment for a service that passes it theirs, and where they are. */
+const CONTRACTS_ENV_READERS = [
+  { call: /\bkafkaConnectionFromEnv\(/, file: 'packages/contracts/src/kafka-connection.ts' },
+  { call: /\bdeadLetterTopicOf\([^)]*,\s*env\)/, file: 'packages/contracts/src/kafka.ts' },
+];
+
 /**
  * The environment variable names a service's code reads (`env.NAME`, `env['NAME']`, `process.env.NAME`,
- * `int(env, 'NAME', …)`), from its sources — and, when it calls `kafkaConnectionFromEnv`, the Kafka connection's
- * (KAFKA_BROKERS, TLS, SASL), which that contracts function reads for both services.
+ * `int(env, 'NAME', …)`), from its sources — and those of the contracts functions it hands its env to: the Kafka
+ * connection's (KAFKA_BROKERS, TLS, SASL) and the dead-letter topic's (KAFKA_DLQ_TOPIC).
  */
 export function envNamesReadBy(serviceDir: string): Set<string> {
   const names = new Set<string>();
   for (const file of listFiles(repoPath(serviceDir, 'src'), (name) => name.endsWith('.ts'))) {
     const source = readFileSync(file, 'utf8');
     namesIn(source, names);
-    if (source.includes('kafkaConnectionFromEnv(')) {
-      namesIn(readFileSync(repoPath('packages/contracts/src/kafka-connection.ts'), 'utf8'), names);
+    for (const reader of CONTRACTS_ENV_READERS) {
+      if (reader.call.test(source)) namesIn(readFileSync(repoPath(reader.file), 'utf8'), names);
     }
   }
   return names;

@@ -1,9 +1,15 @@
+import type { Env } from './env.ts';
+
 /** Names shared by the producer, the consumer, the local stack and the deployment files. */
 export const ORDER_CREATED_TOPIC = 'order.created';
 export const ORDER_PROCESSOR_GROUP = 'order-processor';
 
-export function deadLetterTopicOf(topic: string): string {
-  return `${topic}.dlq`;
+/**
+ * The dead-letter topic of `topic`: KAFKA_DLQ_TOPIC when `env` sets it, else `<topic>.dlq`. The processor writes
+ * it, and the ops page, Replay, `npm run dlq` and the stack's topics read or create it: all ask here.
+ */
+export function deadLetterTopicOf(topic: string, env: Env = {}): string {
+  return env.KAFKA_DLQ_TOPIC || `${topic}.dlq`;
 }
 
 /** Record header names. mirrord's queue splitting filters on `customer_email` (record headers only). */

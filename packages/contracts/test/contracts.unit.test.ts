@@ -1,6 +1,7 @@
 import { orderCreatedEvent } from '@metalmart/test-support/orders';
 import { describe, expect, it } from 'vitest';
 import {
+  deadLetterTopicOf,
   decimalAtMostPattern,
   INITIAL_STATUS,
   INT32_MAX,
@@ -57,6 +58,14 @@ describe('parseOrderCreatedEvent', () => {
     const result = parseOrderCreatedEvent(raw);
     expect(result.ok).toBe(false);
     if (!result.ok) expect(result.error).toContain(reason);
+  });
+});
+
+describe('deadLetterTopicOf', () => {
+  it("is KAFKA_DLQ_TOPIC when set, else the topic's own `.dlq`", () => {
+    expect(deadLetterTopicOf('order.created')).toBe('order.created.dlq');
+    expect(deadLetterTopicOf('order.created', { KAFKA_DLQ_TOPIC: '' })).toBe('order.created.dlq');
+    expect(deadLetterTopicOf('mirrord-tmp-x', { KAFKA_DLQ_TOPIC: 'order.created.dlq' })).toBe('order.created.dlq');
   });
 });
 

@@ -42,7 +42,7 @@ export function readConfig(env: Env = process.env): ProcessorConfig {
     kafka: kafkaConnectionFromEnv(env),
     topic,
     groupId: env.KAFKA_GROUP_ID || ORDER_PROCESSOR_GROUP,
-    deadLetterTopic: env.KAFKA_DLQ_TOPIC || deadLetterTopicOf(topic),
+    deadLetterTopic: deadLetterTopicOf(topic, env),
     orderServiceUrl: orderServiceUrl.replace(/\/$/, ''),
     orderServiceToken,
     stageDelayMs,

@@ -1,6 +1,7 @@
 import {
   boolFromEnv as bool,
   ConfigError,
+  deadLetterTopicOf,
   type Env,
   intFromEnv as int,
   ORDER_CREATED_TOPIC,
@@ -19,6 +20,8 @@ export interface OrderServiceConfig {
   /** KAFKA_BROKERS and, for a secured cluster, TLS and SASL. */
   kafka: KafkaConnection;
   kafkaTopic: string;
+  /** KAFKA_DLQ_TOPIC (default `<KAFKA_TOPIC>.dlq`): where the processors put what they cannot handle. */
+  deadLetterTopic: string;
   serviceToken: string;
   /** How long POST /api/orders waits for its event to reach Kafka before answering anyway (it is in the outbox). */
   publishWaitMs: number;
@@ -43,6 +46,7 @@ export function readConfig(env: Env = process.env): OrderServiceConfig {
   const serviceToken = serviceTokenFromEnv(env, 'ORDER_SERVICE_TOKEN', "the internal API's shared secret");
   const databaseUrl = env.DATABASE_URL || 'postgres://metalmart:metalmart-local@127.0.0.1:55432/metalmart';
   if (!/^postgres(ql)?:\/\//.test(databaseUrl)) throw new ConfigError('DATABASE_URL must be a postgres:// URL');
+  const kafkaTopic = env.KAFKA_TOPIC || ORDER_CREATED_TOPIC;
   return {
     port: int(env, 'PORT', 8080, 0, 65535),
     host: env.HOST || '127.0.0.1',
@@ -50,7 +54,8 @@ export function readConfig(env: Env = process.env): OrderServiceConfig {
     databasePoolSize: int(env, 'DATABASE_POOL_SIZE', 20, 1, 500),
     databaseTimeoutMs: int(env, 'DATABASE_TIMEOUT_MS', 3000, 100, 600_000),
     kafka: kafkaConnectionFromEnv(env),
-    kafkaTopic: env.KAFKA_TOPIC || ORDER_CREATED_TOPIC,
+    kafkaTopic,
+    deadLetterTopic: deadLetterTopicOf(kafkaTopic, env),
     serviceToken,
     publishWaitMs: int(env, 'PUBLISH_WAIT_MS', 1000, 0, 60_000),
     outboxPollMs: int(env, 'OUTBOX_POLL_MS', 1000, 10, 600_000),

@@ -58,9 +58,9 @@ export async function createOrderService(config: OrderServiceConfig, log: Fastif
     createPostgresOrderStore(pool, { insertsInFlight: Math.max(1, Math.floor(config.databasePoolSize / 4)) }),
     30_000,
   );
-  const { kafka, kafkaTopic: topic } = config;
-  const queue = config.opsApi ? createKafkaQueue({ kafka, topic, groupId: config.processorGroupId }) : undefined;
-  const monitor = queue && createOpsMonitor({ queue, pool, kafka, topic, groupId: config.processorGroupId });
+  const { kafka, kafkaTopic: topic, deadLetterTopic, processorGroupId: groupId } = config;
+  const queue = config.opsApi ? createKafkaQueue({ kafka, topic, deadLetterTopic, groupId }) : undefined;
+  const monitor = queue && createOpsMonitor({ queue, pool, kafka, topic, deadLetterTopic, groupId });
   const app = await buildApp({
     store,
     topic: config.kafkaTopic,
@@ -73,7 +73,7 @@ export async function createOrderService(config: OrderServiceConfig, log: Fastif
     ...(monitor && {
       ops: {
         monitor,
-        findDeadLetter: (offset: bigint) => findDeadLetter(kafka, topic, offset),
+        findDeadLetter: (offset: bigint) => findDeadLetter(kafka, { topic, deadLetterTopic }, offset),
         replayDeadLetter: (letter) => replayDeadLetter(kafka, letter),
         async republishParked() {
           const republished = await republishParked(pool);

@@ -13,6 +13,11 @@ describe('Order Service config', () => {
     });
   });
 
+  it("reads the dead letters where the processors put them: KAFKA_DLQ_TOPIC, else the topic's own", () => {
+    expect(readConfig({ ...token, KAFKA_TOPIC: 'orders' }).deadLetterTopic).toBe('orders.dlq');
+    expect(readConfig({ ...token, KAFKA_TOPIC: 'orders', KAFKA_DLQ_TOPIC: 'parked' }).deadLetterTopic).toBe('parked');
+  });
+
   it('reads the hardening switches', () => {
     const config = readConfig({ ...token, ORDER_RATE_LIMIT_PER_MINUTE: '30', TRUST_PROXY_HOPS: '1', API_DOCS: 'on' });
     expect(config).toMatchObject({ orderRateLimitPerMinute: 30, trustProxyHops: 1, apiDocs: true });

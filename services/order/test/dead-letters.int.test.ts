@@ -8,28 +8,30 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { findDeadLetter, listDeadLetters } from '../src/ops/dead-letters.ts';
 
 let topic: string;
+let topics: { topic: string; deadLetterTopic: string };
 const brokers = () => kafkaConnection();
 const values = (letters: { value: Buffer | undefined }[]) => letters.map((l) => l.value?.toString());
 
 beforeAll(async () => {
   topic = await createTestTopic('dead-letters');
+  topics = { topic, deadLetterTopic: deadLetterTopicOf(topic) };
 });
 
 describe('the dead-letter reader', () => {
   it('lists nothing for an empty topic, then every record, oldest first', async () => {
-    expect(await listDeadLetters(brokers(), topic)).toEqual([]);
+    expect(await listDeadLetters(brokers(), topics)).toEqual([]);
     await sendRecords(
       deadLetterTopicOf(topic),
       ['first', 'second', 'third'].map((value) => ({ key: 'k', value })),
     );
-    const letters = await listDeadLetters(brokers(), topic);
+    const letters = await listDeadLetters(brokers(), topics);
     expect(letters.map((l) => l.offset)).toEqual([0n, 1n, 2n]);
     expect(values(letters)).toEqual(['first', 'second', 'third']);
   });
 
   it('finds a record by its offset, and none where there is none', async () => {
-    expect((await findDeadLetter(brokers(), topic, 1n))?.value?.toString()).toBe('second');
-    expect(await findDeadLetter(brokers(), topic, 3n)).toBeUndefined();
+    expect((await findDeadLetter(brokers(), topics, 1n))?.value?.toString()).toBe('second');
+    expect(await findDeadLetter(brokers(), topics, 3n)).toBeUndefined();
   });
 
   it('lists and finds what is left after the oldest records were deleted (retention)', async () => {
@@ -41,10 +43,10 @@ describe('the dead-letter reader', () => {
     } finally {
       await admin.close();
     }
-    const letters = await listDeadLetters(brokers(), topic);
+    const letters = await listDeadLetters(brokers(), topics);
     expect(letters.map((l) => l.offset)).toEqual([2n]);
     expect(values(letters)).toEqual(['third']);
-    expect(await findDeadLetter(brokers(), topic, 0n)).toBeUndefined();
-    expect((await findDeadLetter(brokers(), topic, 2n))?.value?.toString()).toBe('third');
+    expect(await findDeadLetter(brokers(), topics, 0n)).toBeUndefined();
+    expect((await findDeadLetter(brokers(), topics, 2n))?.value?.toString()).toBe('third');
   });
 });

@@ -1,7 +1,7 @@
 // The dead-letter topic as an operator sees it: what is there and why, and a replay of one record to the topic it
 // came from (once its cause is fixed — the processor is idempotent, so a replay of a handled order changes nothing).
 import { randomBytes } from 'node:crypto';
-import { deadLetterTopicOf, HEADERS } from '@metalmart/contracts';
+import { HEADERS } from '@metalmart/contracts';
 import { clientOptions, type KafkaConnection } from '@metalmart/contracts/kafka-connection';
 import { RECORD_DESERIALIZERS, RECORD_SERIALIZERS } from '@metalmart/contracts/kafka-serde';
 import { Consumer, type Message, ProduceAcks, Producer } from '@platformatic/kafka';
@@ -22,7 +22,7 @@ export interface DeadLetterRecord {
 type DlqConsumer = Consumer<string, Buffer, string, string>;
 type DlqMessage = Message<string, Buffer, string, string>;
 
-/** A throwaway reader of `<topic>.dlq`: it joins no group and commits nothing. */
+/** A throwaway reader of the dead-letter topic: it joins no group and commits nothing. */
 async function withReader<T>(kafka: KafkaConnection, read: (consumer: DlqConsumer) => Promise<T>): Promise<T> {
   const consumer: DlqConsumer = new Consumer({
     clientId: 'metalmart-dlq',
@@ -98,9 +98,17 @@ async function readFrom(
   return messages;
 }
 
-/** Every record of `<topic>.dlq`, oldest first. */
-export async function listDeadLetters(kafka: KafkaConnection, topic: string): Promise<DeadLetterRecord[]> {
-  const dlq = deadLetterTopicOf(topic);
+/** The order topic and its dead-letter topic (`deadLetterTopicOf`). */
+export interface DeadLetterTopics {
+  topic: string;
+  deadLetterTopic: string;
+}
+
+/** Every record of the dead-letter topic, oldest first. */
+export async function listDeadLetters(
+  kafka: KafkaConnection,
+  { topic, deadLetterTopic: dlq }: DeadLetterTopics,
+): Promise<DeadLetterRecord[]> {
   return withReader(kafka, async (consumer) => {
     const partitions = await bounds(consumer, dlq);
     const ends = new Map(partitions.map((p) => [p.partition, p.end]));
@@ -110,9 +118,12 @@ export async function listDeadLetters(kafka: KafkaConnection, topic: string): Pr
   });
 }
 
-/** The dead letter at `offset` of `<topic>.dlq` (one partition: the topic is made so), read at that offset alone. */
-export async function findDeadLetter(kafka: KafkaConnection, topic: string, offset: bigint) {
-  const dlq = deadLetterTopicOf(topic);
+/** The dead letter at `offset` (the dead-letter topic has one partition: it is made so), read at that offset alone. */
+export async function findDeadLetter(
+  kafka: KafkaConnection,
+  { topic, deadLetterTopic: dlq }: DeadLetterTopics,
+  offset: bigint,
+) {
   return withReader(kafka, async (consumer) => {
     const [partition] = await bounds(consumer, dlq);
     if (!partition || offset < partition.start || offset >= partition.end) return undefined;

@@ -1,7 +1,7 @@
 // What Kafka's admin API says about the queue: end offsets of the topic, the group's committed offsets, and
 // its members with their assignments (the same three answers kafka-consumer-groups --describe combines); and
 // the cluster under it (kafka-cluster.ts).
-import { deadLetterTopicOf, type OpsCluster } from '@metalmart/contracts';
+import type { OpsCluster } from '@metalmart/contracts';
 import { clientOptions, type KafkaConnection } from '@metalmart/contracts/kafka-connection';
 import { Admin } from '@platformatic/kafka';
 import { activeController, clusterView, readMetadata } from './kafka-cluster.ts';
@@ -36,7 +36,12 @@ export interface KafkaQueue {
 // (metadataMaxAge): the one-second samples reuse one reading, taken past that cache (forceUpdate) every 3 s.
 const CLUSTER_EVERY_MS = 3000;
 
-export function createKafkaQueue(opts: { kafka: KafkaConnection; topic: string; groupId: string }): KafkaQueue {
+export function createKafkaQueue(opts: {
+  kafka: KafkaConnection;
+  topic: string;
+  deadLetterTopic: string;
+  groupId: string;
+}): KafkaQueue {
   const admin = new Admin({
     clientId: 'order-service-ops',
     ...clientOptions(opts.kafka),
@@ -100,7 +105,7 @@ export function createKafkaQueue(opts: { kafka: KafkaConnection; topic: string; 
       return cluster.view;
     },
     async deadLetterEnds() {
-      const dlq = deadLetterTopicOf(topic);
+      const dlq = opts.deadLetterTopic;
       if (!(await admin.listTopics()).includes(dlq)) return [];
       const count = (await admin.metadata({ topics: [dlq] })).topics.get(dlq)?.partitionsCount ?? 0;
       const partitions = Array.from({ length: count }, (_, partitionIndex) => ({ partitionIndex, timestamp: -1n }));

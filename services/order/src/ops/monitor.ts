@@ -37,6 +37,7 @@ export function createOpsMonitor(opts: {
   pool: pg.Pool;
   kafka: KafkaConnection;
   topic: string;
+  deadLetterTopic: string;
   groupId: string;
   sampleEveryMs?: number;
 }) {
@@ -120,7 +121,7 @@ export function createOpsMonitor(opts: {
     async deadLetters(): Promise<OpsDeadLetter[]> {
       const key = (await opts.queue.deadLetterEnds()).join(',');
       if (letters?.key === key) return letters.list;
-      const list = (await listDeadLetters(opts.kafka, opts.topic)).map((l) => ({
+      const list = (await listDeadLetters(opts.kafka, opts)).map((l) => ({
         id: l.offset.toString(),
         at: l.timestamp.toISOString(),
         reason: l.reason,
