@@ -1,6 +1,7 @@
 // Test support for the integration tier: each test file gets its own database, topics and group, made
 // here on the real servers that dev/src/test-setup.ts provides.
 import { randomBytes } from 'node:crypto';
+import { partitionLag } from '@metalmart/contracts';
 import { clientOptions, type KafkaConnection, plaintextConnection } from '@metalmart/contracts/kafka-connection';
 import { createDatabaseIfMissing } from '@metalmart/dev/postgres';
 import { ensureTopics } from '@metalmart/dev/topics';
@@ -109,7 +110,7 @@ export async function consumerLag(topic: string, groupId: string): Promise<bigin
     const ends = (await probe.listOffsets({ topics: [topic] })).get(topic) ?? [];
     const partitions = ends.map((_, i) => i);
     const committed = (await probe.listCommittedOffsets({ topics: [{ topic, partitions }] })).get(topic) ?? [];
-    return ends.reduce((lag, end, i) => lag + end - ((committed[i] ?? -1n) < 0n ? 0n : (committed[i] as bigint)), 0n);
+    return BigInt(ends.reduce((lag, end, i) => lag + partitionLag(end, committed[i]), 0));
   } finally {
     await probe.close();
   }

@@ -2,7 +2,7 @@
 // since the lab began, their histories, the outbox) and Kafka (each order's records on the topic and the dead-letter
 // topic, read incrementally from where the lab began; the processors' committed offsets).
 import { randomBytes } from 'node:crypto';
-import { deadLetterTopicOf, ORDER_STATUSES, type OrderStatus } from '@metalmart/contracts';
+import { deadLetterTopicOf, ORDER_STATUSES, type OrderStatus, partitionLag } from '@metalmart/contracts';
 import { clientOptions, type KafkaConnection } from '@metalmart/contracts/kafka-connection';
 import { Admin, Consumer, stringDeserializers } from '@platformatic/kafka';
 import pg from 'pg';
@@ -143,7 +143,7 @@ export async function createVerdictSource(opts: VerdictSourceOptions): Promise<V
         deadLettered: letters.keys.has(row.id),
       }));
       const now = Date.now();
-      const lag = ends.reduce((sum, end, p) => sum + Math.max(0, Number(end - (committed.get(p) ?? 0n))), 0);
+      const lag = ends.reduce((sum, end, p) => sum + partitionLag(end, committed.get(p)), 0);
       lagSamples.push({ at: now, records: lag });
       while ((lagSamples[0]?.at ?? now) < now - FLOW_WINDOW_SECONDS * 1000) lagSamples.shift();
       return {

@@ -12,6 +12,27 @@ export function deadLetterTopicOf(topic: string, env: Env = {}): string {
   return env.KAFKA_DLQ_TOPIC || `${topic}.dlq`;
 }
 
+/** The Kafka client ids of a processor instance: the group member, and its dead-letter producer. */
+export const processorClientIds = (instance: string) => ({
+  member: `${ORDER_PROCESSOR_GROUP}-${instance}`,
+  deadLetters: `${ORDER_PROCESSOR_GROUP}-dlq-${instance}`,
+});
+
+/** The instance behind a group member's client id; anything else (a Java tool, mirrord) as it is. */
+export const instanceOfClientId = (clientId: string): string =>
+  clientId.startsWith(`${ORDER_PROCESSOR_GROUP}-`) && !clientId.startsWith(processorClientIds('').deadLetters)
+    ? clientId.slice(ORDER_PROCESSOR_GROUP.length + 1)
+    : clientId;
+
+/**
+ * Records of a partition not yet committed by a group. No commit yet (null or -1): the group would start from
+ * the beginning, so everything is lag.
+ */
+export function partitionLag(endOffset: bigint, committed: bigint | null | undefined): number {
+  const from = committed == null || committed < 0n ? 0n : committed;
+  return Math.max(0, Number(endOffset - from));
+}
+
 /** Record header names. mirrord's queue splitting filters on `customer_email` (record headers only). */
 export const HEADERS = {
   eventType: 'event_type',

@@ -6,13 +6,16 @@ import {
   INITIAL_STATUS,
   INT32_MAX,
   INT64_MAX,
+  instanceOfClientId,
   isLegalTransition,
   maskEmail,
   nextStatus,
   ORDER_STATUSES,
   OrderStatusSchema,
   parseOrderCreatedEvent,
+  partitionLag,
   previousStatus,
+  processorClientIds,
   remainingStatuses,
   StatusUpdateRequestSchema,
   TARGET_STATUSES,
@@ -66,6 +69,27 @@ describe('deadLetterTopicOf', () => {
     expect(deadLetterTopicOf('order.created')).toBe('order.created.dlq');
     expect(deadLetterTopicOf('order.created', { KAFKA_DLQ_TOPIC: '' })).toBe('order.created.dlq');
     expect(deadLetterTopicOf('mirrord-tmp-x', { KAFKA_DLQ_TOPIC: 'order.created.dlq' })).toBe('order.created.dlq');
+  });
+});
+
+describe('processor client ids', () => {
+  it('gives the instance back from the member client id, and leaves other clients as they are', () => {
+    const ids = processorClientIds('pod-7');
+    expect(ids).toEqual({ member: 'order-processor-pod-7', deadLetters: 'order-processor-dlq-pod-7' });
+    expect(instanceOfClientId(ids.member)).toBe('pod-7');
+    expect(instanceOfClientId(ids.deadLetters)).toBe(ids.deadLetters);
+    expect(instanceOfClientId('console-consumer')).toBe('console-consumer');
+  });
+});
+
+describe('partitionLag', () => {
+  it('counts from the committed offset, or from the start when the group never committed', () => {
+    expect(partitionLag(10n, 4n)).toBe(6);
+    expect(partitionLag(10n, null)).toBe(10);
+    expect(partitionLag(10n, -1n)).toBe(10);
+    expect(partitionLag(10n, undefined)).toBe(10);
+    // A commit read before the end offset it passed: never a negative lag.
+    expect(partitionLag(10n, 12n)).toBe(0);
   });
 });
 

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { BACKOFFS, backoffDelay, type Logger } from '@metalmart/contracts';
+import { BACKOFFS, backoffDelay, type Logger, partitionLag } from '@metalmart/contracts';
 import { clientOptions, type KafkaConnection } from '@metalmart/contracts/kafka-connection';
 import { RECORD_DESERIALIZERS } from '@metalmart/contracts/kafka-serde';
 import { Consumer, type Message } from '@platformatic/kafka';
@@ -261,11 +261,7 @@ export function createKafkaGroupMember(opts: KafkaMemberOptions): GroupMember {
       const ends = (await consumer.listOffsets({ topics: [topic] })).get(topic) ?? [];
       const partitions = ends.map((_, partition) => partition);
       const committed = (await consumer.listCommittedOffsets({ topics: [{ topic, partitions }] })).get(topic) ?? [];
-      // No commit yet (-1): the group would start from the beginning, so everything is lag.
-      return ends.map((end, partition) => {
-        const at = committed[partition] ?? -1n;
-        return { topic, partition, lag: Number(end - (at < 0n ? 0n : at)) };
-      });
+      return ends.map((end, partition) => ({ topic, partition, lag: partitionLag(end, committed[partition]) }));
     },
     close: () => {
       closed = true;

@@ -1,4 +1,4 @@
-import type { Logger } from '@metalmart/contracts';
+import { type Logger, processorClientIds } from '@metalmart/contracts';
 import { reportConnectionSettingProblems } from '@metalmart/contracts/kafka-connection';
 import type { ProcessorConfig } from './config.ts';
 import { OrderConsumer } from './consumer.ts';
@@ -18,7 +18,7 @@ export async function createProcessor(config: ProcessorConfig, log: Logger) {
   const member = createKafkaGroupMember({
     kafka: config.kafka,
     groupId: config.groupId,
-    clientId: `order-processor-${config.instance}`,
+    clientId: processorClientIds(config.instance).member,
     sessionTimeoutMs: config.sessionTimeoutMs,
     metadataMaxAgeMs: config.metadataMaxAgeMs,
     log,
@@ -29,7 +29,7 @@ export async function createProcessor(config: ProcessorConfig, log: Logger) {
   const deadLetters = createKafkaDeadLetterPublisher(
     config.kafka,
     config.deadLetterTopic,
-    `order-processor-dlq-${config.instance}`,
+    processorClientIds(config.instance).deadLetters,
     log,
   );
   const orderService = createHttpOrderServiceClient({

@@ -1,6 +1,14 @@
 // The live pipeline page's data: Kafka (via the admin API) and PostgreSQL sampled once a second while someone
 // watches, with the last minute kept for the rates, the lag in seconds and the rebalance timeline.
-import type { OpsCluster, OpsDeadLetter, OpsRebalance, OpsSnapshot } from '@metalmart/contracts';
+import {
+  instanceOfClientId,
+  type OpsCluster,
+  type OpsDeadLetter,
+  type OpsRebalance,
+  type OpsSnapshot,
+  ORDER_STATUSES,
+  partitionLag,
+} from '@metalmart/contracts';
 import type { KafkaConnection } from '@metalmart/contracts/kafka-connection';
 import type pg from 'pg';
 import { outboxBacklog } from '../outbox/backlog.ts';
@@ -28,9 +36,6 @@ SELECT o.order_number AS "orderNumber", h.status, h.at, h.processor_instance AS 
   FROM order_status_history h JOIN orders o ON o.id = h.order_id
  WHERE h.processor_instance IS NOT NULL
  ORDER BY h.at DESC LIMIT 12`;
-
-/** A processor's client id is `order-processor-<instance>`; anything else (a Java tool, mirrord) as it is. */
-export const instanceOf = (clientId: string) => clientId.replace(/^order-processor-(?!dlq-)/, '');
 
 export function createOpsMonitor(opts: {
   queue: KafkaQueue;
@@ -87,7 +92,7 @@ export function createOpsMonitor(opts: {
   function noteRebalance(previous: Sample | undefined, next: Sample) {
     if (!next.reading) return;
     const assignment = Object.fromEntries(
-      next.reading.group.members.map((m) => [instanceOf(m.clientId), m.partitions] as const),
+      next.reading.group.members.map((m) => [instanceOfClientId(m.clientId), m.partitions] as const),
     );
     const last = rebalances[0];
     const same = last && last.state === next.reading.group.state && sameAssignment(last.assignment, assignment);
@@ -155,10 +160,11 @@ function buildSnapshot(
 ): OpsSnapshot {
   const reading = latest.reading;
   const owners = new Map<number, string>();
-  for (const m of reading?.group.members ?? []) for (const p of m.partitions) owners.set(p, instanceOf(m.clientId));
+  for (const m of reading?.group.members ?? [])
+    for (const p of m.partitions) owners.set(p, instanceOfClientId(m.clientId));
   const partitions = (reading?.endOffsets ?? []).map((end, partition) => {
     const committed = reading?.committed[partition] ?? null;
-    const lag = Number(end - (committed ?? 0n));
+    const lag = partitionLag(end, committed);
     return {
       partition,
       owner: owners.get(partition) ?? null,
@@ -175,7 +181,7 @@ function buildSnapshot(
     kafkaError: latest.kafkaError,
     group: {
       state: reading?.group.state ?? 'UNKNOWN',
-      members: (reading?.group.members ?? []).map((m) => ({ ...m, instance: instanceOf(m.clientId) })),
+      members: (reading?.group.members ?? []).map((m) => ({ ...m, instance: instanceOfClientId(m.clientId) })),
     },
     partitions,
     cluster: latest.cluster,
@@ -185,7 +191,7 @@ function buildSnapshot(
       shipped: rates(history, (s) => s.statuses.shipped ?? 0),
     },
     outbox: latest.outbox,
-    statuses: { pending: 0, processing: 0, confirmed: 0, shipped: 0, ...latest.statuses },
+    statuses: Object.fromEntries(ORDER_STATUSES.map((s) => [s, latest.statuses[s] ?? 0])),
     transitions: latest.transitions,
   };
 }
