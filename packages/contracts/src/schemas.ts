@@ -235,6 +235,28 @@ export const TransitionBatchResponseSchema = Type.Object({
   ),
 });
 export type TransitionBatchResponse = Static<typeof TransitionBatchResponseSchema>;
+export type TransitionResult = TransitionBatchResponse['results'][number];
+
+/**
+ * What one transition's outcome means, for the Order Service's single-order API and the processor alike: an
+ * answer (applied, or already applied: a redelivery), or why it was refused — each side raises its own error.
+ */
+export function transitionAnswer(
+  id: string,
+  target: StatusUpdateRequest['status'],
+  result: TransitionResult | undefined,
+): { answer: StatusUpdateResponse } | { refused: 'illegal' | 'not-found'; message: string } {
+  switch (result?.outcome) {
+    case 'applied':
+      return { answer: { id, status: target, applied: true } };
+    case 'already-applied':
+      return { answer: { id, status: result.status ?? target, applied: false } };
+    case 'illegal':
+      return { refused: 'illegal', message: `order is ${result.status}; it cannot move to ${target}` };
+    default:
+      return { refused: 'not-found', message: `no order ${id}` };
+  }
+}
 
 export const InternalOrderSchema = Type.Object({
   id: Type.String({ format: 'uuid' }),

@@ -19,6 +19,7 @@ import {
   remainingStatuses,
   StatusUpdateRequestSchema,
   TARGET_STATUSES,
+  transitionAnswer,
 } from '../src/index.ts';
 
 describe('order status machine', () => {
@@ -79,6 +80,24 @@ describe('processor client ids', () => {
     expect(instanceOfClientId(ids.member)).toBe('pod-7');
     expect(instanceOfClientId(ids.deadLetters)).toBe(ids.deadLetters);
     expect(instanceOfClientId('console-consumer')).toBe('console-consumer');
+  });
+});
+
+describe('transitionAnswer', () => {
+  const id = '0b6c4a8e-3f1d-4d6b-9a51-7f3e2c1d0a9b';
+  it('answers applied and already-applied (a redelivery), and refuses an illegal step or an unknown order', () => {
+    expect(transitionAnswer(id, 'confirmed', { id, outcome: 'applied', status: 'confirmed' })).toEqual({
+      answer: { id, status: 'confirmed', applied: true },
+    });
+    expect(transitionAnswer(id, 'confirmed', { id, outcome: 'already-applied', status: 'shipped' })).toEqual({
+      answer: { id, status: 'shipped', applied: false },
+    });
+    expect(transitionAnswer(id, 'shipped', { id, outcome: 'illegal', status: 'pending' })).toEqual({
+      refused: 'illegal',
+      message: 'order is pending; it cannot move to shipped',
+    });
+    expect(transitionAnswer(id, 'shipped', { id, outcome: 'not-found' })).toMatchObject({ refused: 'not-found' });
+    expect(transitionAnswer(id, 'shipped', undefined)).toMatchObject({ refused: 'not-found' });
   });
 });
 

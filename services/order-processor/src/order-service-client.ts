@@ -1,9 +1,10 @@
-import type {
-  InternalOrder,
-  ProcessedBy,
-  StatusUpdateResponse,
-  TargetStatus,
-  TransitionBatchResponse,
+import {
+  type InternalOrder,
+  type ProcessedBy,
+  type StatusUpdateResponse,
+  type TargetStatus,
+  type TransitionBatchResponse,
+  transitionAnswer,
 } from '@metalmart/contracts';
 import { type Dispatcher, Pool } from 'undici';
 import { PoisonMessageError, RequestFailedError, TransitionConflictError, UnavailableError } from './errors.ts';
@@ -92,17 +93,10 @@ export function createHttpOrderServiceClient(opts: {
     getOrder: (id) => call('GET', `/internal/orders/${encodeURIComponent(id)}`),
     // Batched with the other orders' transitions of the same moment: one request, one statement.
     async updateOrderStatus(id, status, processedBy) {
-      const outcome = await transition({ id, status, processedBy });
-      switch (outcome.outcome) {
-        case 'applied':
-          return { id, status, applied: true };
-        case 'already-applied':
-          return { id, status: outcome.status ?? status, applied: false };
-        case 'illegal':
-          throw new TransitionConflictError(`order is ${outcome.status}; it cannot move to ${status}`);
-        default:
-          throw new PoisonMessageError(`unknown order (POST /internal/order-transitions: ${id} not found)`);
-      }
+      const settled = transitionAnswer(id, status, await transition({ id, status, processedBy }));
+      if ('answer' in settled) return settled.answer;
+      if (settled.refused === 'illegal') throw new TransitionConflictError(settled.message);
+      throw new PoisonMessageError(`unknown order (POST /internal/order-transitions: ${settled.message})`);
     },
     close: () => pool.close(),
   };

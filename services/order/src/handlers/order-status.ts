@@ -5,7 +5,7 @@ import type {
   TransitionBatchRequest,
   TransitionBatchResponse,
 } from '@metalmart/contracts';
-import { previousStatus } from '@metalmart/contracts';
+import { previousStatus, transitionAnswer } from '@metalmart/contracts';
 import type { OrderStore } from '../store/types.ts';
 import { conflict, notFound, ProblemError } from './errors.ts';
 
@@ -40,16 +40,9 @@ export function updateOrderStatusHandler(store: OrderStore) {
   const apply = applyTransitionsHandler(store);
   return async function updateOrderStatus(id: string, update: StatusUpdateRequest): Promise<StatusUpdateResponse> {
     const [result] = (await apply({ transitions: [{ id, ...update }] })).results;
-    switch (result?.outcome) {
-      case 'applied':
-        return { id, status: update.status, applied: true };
-      case 'already-applied':
-        return { id, status: result.status ?? update.status, applied: false };
-      case 'illegal':
-        throw conflict(`order is ${result.status}; it cannot move to ${update.status}`);
-      default:
-        throw notFound(`no order ${id}`);
-    }
+    const settled = transitionAnswer(id, update.status, result);
+    if ('answer' in settled) return settled.answer;
+    throw settled.refused === 'illegal' ? conflict(settled.message) : notFound(settled.message);
   };
 }
 
