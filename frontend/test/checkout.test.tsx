@@ -1,4 +1,4 @@
-import type { CreateOrderResponse } from '@metalmart/contracts';
+import { CreateOrderRequestSchema, type CreateOrderResponse } from '@metalmart/contracts';
 import { act, fireEvent, screen, within } from '@testing-library/react';
 import userEvent, { type UserEvent } from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
@@ -60,6 +60,17 @@ describe('checkout form', () => {
     expect(screen.getByLabelText(/Apartment/)).not.toHaveAttribute('aria-invalid');
     expect(screen.getByRole('region', { name: 'Please check your details' })).toHaveFocus();
     expect(fetch).not.toHaveBeenCalled();
+  });
+
+  it('limits each field to the length the API’s schema allows', () => {
+    seedCart([lineOf(ANVIL, 1)]);
+    renderApp('/checkout', fakeApi({}));
+    const customer = CreateOrderRequestSchema.properties.customer.properties;
+    const address = CreateOrderRequestSchema.properties.shippingAddress.properties;
+    expect(screen.getByLabelText('Full name')).toHaveAttribute('maxlength', String(customer.name.maxLength));
+    expect(screen.getByLabelText('Email')).toHaveAttribute('maxlength', String(customer.email.maxLength));
+    expect(screen.getByLabelText('Street address')).toHaveAttribute('maxlength', String(address.line1.maxLength));
+    expect(screen.getByLabelText('Postal code')).toHaveAttribute('maxlength', String(address.postalCode.maxLength));
   });
 
   it('clears a field’s error as soon as it is fixed', async () => {

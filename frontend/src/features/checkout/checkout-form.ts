@@ -43,6 +43,15 @@ export const FIELD_POINTERS: Record<keyof CheckoutValues, string> = {
   country: '/shippingAddress/country',
 };
 
+/** A field's longest value, read from the schema the API validates with: the page never repeats a limit. */
+export function maxLengthOf(key: keyof CheckoutValues): number | undefined {
+  let node: unknown = CreateOrderRequestSchema;
+  for (const name of FIELD_POINTERS[key].split('/').slice(1)) {
+    node = (node as { properties?: Record<string, unknown> } | undefined)?.properties?.[name];
+  }
+  return (node as { maxLength?: number } | undefined)?.maxLength;
+}
+
 /** Field errors by JSON pointer (`/customer/email`, `/items/0/quantity`, …). */
 export type FieldErrors = Record<string, string>;
 

@@ -3,7 +3,7 @@ import { Link } from 'react-router';
 import { useCart } from '../../../lib/cart/cart-provider.tsx';
 import { usePageTitle } from '../../../lib/use-page-title.ts';
 import { usePlaceOrder } from '../api/use-place-order.ts';
-import { type CheckoutValues, DEMO_EMAIL, FIELD_POINTERS } from '../checkout-form.ts';
+import { type CheckoutValues, DEMO_EMAIL, FIELD_POINTERS, maxLengthOf } from '../checkout-form.ts';
 import { COUNTRIES } from '../countries.ts';
 import { useCheckoutForm } from '../use-checkout-form.ts';
 import '../checkout.css';
@@ -38,11 +38,7 @@ export function CheckoutPage() {
     order.submit(form.validate);
   };
 
-  const input = (
-    key: keyof CheckoutValues,
-    autoComplete: string,
-    extra: { type?: string; maxLength?: number } = {},
-  ) => {
+  const input = (key: keyof CheckoutValues, autoComplete: string, extra: { type?: string } = {}) => {
     const error = form.errors[FIELD_POINTERS[key]];
     return (describedBy: string | undefined) => (
       <input
@@ -51,7 +47,7 @@ export function CheckoutPage() {
         className="input"
         type={extra.type ?? 'text'}
         autoComplete={autoComplete}
-        maxLength={extra.maxLength}
+        maxLength={maxLengthOf(key)}
         value={form.values[key]}
         onChange={form.update(key)}
         aria-invalid={error ? true : undefined}
@@ -70,7 +66,7 @@ export function CheckoutPage() {
           <fieldset>
             <legend>Contact</legend>
             <Field id={fieldId('name')} label="Full name" error={error('name')}>
-              {input('name', 'name', { maxLength: 100 })}
+              {input('name', 'name')}
             </Field>
             <Field
               id={fieldId('email')}
@@ -82,23 +78,23 @@ export function CheckoutPage() {
                 </>
               }
             >
-              {input('email', 'email', { type: 'email', maxLength: 254 })}
+              {input('email', 'email', { type: 'email' })}
             </Field>
           </fieldset>
           <fieldset>
             <legend>Shipping address</legend>
             <Field id={fieldId('line1')} label="Street address" error={error('line1')}>
-              {input('line1', 'address-line1', { maxLength: 200 })}
+              {input('line1', 'address-line1')}
             </Field>
             <Field id={fieldId('line2')} label="Apartment, suite, etc." optional error={error('line2')}>
-              {input('line2', 'address-line2', { maxLength: 200 })}
+              {input('line2', 'address-line2')}
             </Field>
             <div className="field-row">
               <Field id={fieldId('city')} label="City" error={error('city')}>
-                {input('city', 'address-level2', { maxLength: 100 })}
+                {input('city', 'address-level2')}
               </Field>
               <Field id={fieldId('postalCode')} label="Postal code" error={error('postalCode')}>
-                {input('postalCode', 'postal-code', { maxLength: 20 })}
+                {input('postalCode', 'postal-code')}
               </Field>
             </div>
             <Field id={fieldId('country')} label="Country" error={error('country')}>
