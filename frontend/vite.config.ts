@@ -1,9 +1,10 @@
+import { DEFAULT_PORTS } from '@metalmart/contracts';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vitest/config';
 
 /** The dev and preview servers' port; a bad value stops the server with a message naming the variable. */
 function frontendPort(value = process.env.FRONTEND_PORT): number {
-  if (value === undefined || value === '') return 5173;
+  if (value === undefined || value === '') return DEFAULT_PORTS.frontend;
   const port = Number(value);
   if (!Number.isInteger(port) || port < 1 || port > 65_535) {
     throw new Error(`FRONTEND_PORT must be an integer between 1 and 65535, got "${value}"`);
@@ -18,7 +19,10 @@ function frontendPort(value = process.env.FRONTEND_PORT): number {
 const stackUrl = process.env.VITE_STACK_URL;
 const traceViewerUrl = process.env.VITE_TRACE_VIEWER_URL;
 const proxy = {
-  '/api': { target: process.env.VITE_PROXY_TARGET || 'http://127.0.0.1:8080', changeOrigin: true },
+  '/api': {
+    target: process.env.VITE_PROXY_TARGET || `http://127.0.0.1:${DEFAULT_PORTS.orderService}`,
+    changeOrigin: true,
+  },
   ...(stackUrl ? { '/stack': { target: stackUrl, changeOrigin: true } } : {}),
   ...(traceViewerUrl
     ? {

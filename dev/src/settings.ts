@@ -1,5 +1,6 @@
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { DEFAULT_PORTS } from '@metalmart/contracts';
 import { kafkaConnectionFromEnv } from '@metalmart/contracts/kafka-connection';
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -55,9 +56,9 @@ export function readStackSettings() {
     kafkaPort: intFromEnv('METALMART_KAFKA_PORT', 9092),
     kafkaControllerPort: intFromEnv('METALMART_KAFKA_CONTROLLER_PORT', 9093),
     topicPartitions: intFromEnv('KAFKA_TOPIC_PARTITIONS', 6),
-    orderServicePort: intFromEnv('PORT', 8080),
-    processorPort: intFromEnv('PROCESSOR_PORT', 8081),
-    frontendPort: intFromEnv('FRONTEND_PORT', 5173),
+    orderServicePort: intFromEnv('PORT', DEFAULT_PORTS.orderService),
+    processorPort: intFromEnv('PROCESSOR_PORT', DEFAULT_PORTS.processor),
+    frontendPort: intFromEnv('FRONTEND_PORT', DEFAULT_PORTS.frontend),
     processorInstances: intFromEnv('PROCESSOR_INSTANCES', 1),
     /** `npm start`'s control API (npm run scale, the ops page's scaling buttons), on loopback. */
     controlPort: intFromEnv('METALMART_CONTROL_PORT', 8090),

@@ -3,6 +3,12 @@ export type Env = Record<string, string | undefined>;
 
 export class ConfigError extends Error {}
 
+/**
+ * Where each part listens unless PORT / PROCESSOR_PORT / FRONTEND_PORT say otherwise; the services, the local
+ * stack and the shop's proxy all read it here.
+ */
+export const DEFAULT_PORTS = { orderService: 8080, processor: 8081, frontend: 5173 } as const;
+
 export function intFromEnv(env: Env, name: string, fallback: number, min: number, max: number): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;

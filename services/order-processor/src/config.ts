@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import {
   ConfigError,
+  DEFAULT_PORTS,
   deadLetterTopicOf,
   type Env,
   intFromEnv as int,
@@ -32,7 +33,7 @@ export interface ProcessorConfig {
 
 export function readConfig(env: Env = process.env): ProcessorConfig {
   const orderServiceToken = serviceTokenFromEnv(env, 'ORDER_SERVICE_TOKEN', "the Order Service's shared secret");
-  const orderServiceUrl = env.ORDER_SERVICE_URL || 'http://127.0.0.1:8080';
+  const orderServiceUrl = env.ORDER_SERVICE_URL || `http://127.0.0.1:${DEFAULT_PORTS.orderService}`;
   if (!URL.canParse(orderServiceUrl) || !/^https?:/.test(orderServiceUrl)) {
     throw new ConfigError(`ORDER_SERVICE_URL must be an http(s) URL, got "${orderServiceUrl}"`);
   }
@@ -47,7 +48,7 @@ export function readConfig(env: Env = process.env): ProcessorConfig {
     orderServiceToken,
     stageDelayMs,
     concurrency: int(env, 'PROCESSOR_CONCURRENCY', 1024, 1, 10_000),
-    port: int(env, 'PORT', 8081, 0, 65535),
+    port: int(env, 'PORT', DEFAULT_PORTS.processor, 0, 65535),
     host: env.HOST || '127.0.0.1',
     instance: env.PROCESSOR_INSTANCE || `${hostname()}-${process.pid}`,
     // Long enough for a whole workflow (three stages and their calls) to finish after SIGTERM.

@@ -1,6 +1,7 @@
 import {
   boolFromEnv as bool,
   ConfigError,
+  DEFAULT_PORTS,
   deadLetterTopicOf,
   type Env,
   intFromEnv as int,
@@ -48,7 +49,7 @@ export function readConfig(env: Env = process.env): OrderServiceConfig {
   if (!/^postgres(ql)?:\/\//.test(databaseUrl)) throw new ConfigError('DATABASE_URL must be a postgres:// URL');
   const kafkaTopic = env.KAFKA_TOPIC || ORDER_CREATED_TOPIC;
   return {
-    port: int(env, 'PORT', 8080, 0, 65535),
+    port: int(env, 'PORT', DEFAULT_PORTS.orderService, 0, 65535),
     host: env.HOST || '127.0.0.1',
     databaseUrl,
     databasePoolSize: int(env, 'DATABASE_POOL_SIZE', 20, 1, 500),
