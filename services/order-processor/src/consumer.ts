@@ -2,7 +2,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { BACKOFFS, backoffDelay, HEADERS, type Logger, parseOrderCreatedEvent } from '@metalmart/contracts';
 import { traceIdOf } from '@metalmart/contracts/tracing';
 import type { DeadLetterPublisher } from './dead-letter.ts';
-import { failureCode, PoisonMessageError } from './errors.ts';
+import { commitsOf, onFailedAttempt, onRefusedDeadLetter, partitionKey } from './delivery-policy.ts';
+import { PoisonMessageError } from './errors.ts';
 import type { Delivery, DeliveryStream, GroupMember } from './kafka.ts';
 import { type ProcessorObserver, quietObserver } from './metrics.ts';
 import { OffsetTracker, type Ticket } from './offset-tracker.ts';
@@ -26,11 +27,6 @@ export interface OrderConsumerDeps {
   wait?: (ms: number, signal: AbortSignal) => Promise<void>;
   observer?: ProcessorObserver;
 }
-
-/** Failed dead-letter sends after which a letter counts as stuck (logged as an error, in /metrics). */
-const DEAD_LETTER_STUCK_AFTER = 5;
-
-const partitionKey = (topic: string, partition: number) => `${topic}:${partition}`;
 
 /**
  * The consumer loop: reads `order.created`, handles up to `concurrency` orders at once (never one at a time
@@ -144,22 +140,21 @@ export class OrderConsumer {
       } catch (error) {
         if (signal.aborted) return; // shutting down: not done, so not committed; redelivered later
         if (this.#revoked(ticket, where)) return;
-        const code = failureCode(error);
-        const message = (error as Error).message;
-        if (code === 'FAILED') failed += 1;
-        if (code === 'POISON' || failed >= this.#deps.maxAttempts) {
-          const reason = code === 'POISON' ? `${code}: ${message}` : `FAILED ${failed} times, last: ${message}`;
-          noteOnDelivery('dead-lettered', { reason });
-          if (await this.#deadLetter(delivery, reason, traceId)) {
-            this.#observer.deadLettered(code === 'POISON' ? 'poison' : 'exhausted');
+        const decision = onFailedAttempt(error, { attempt, failed }, this.#deps.maxAttempts);
+        failed = decision.failed;
+        if (decision.action === 'dead-letter') {
+          noteOnDelivery('dead-lettered', { reason: decision.reason });
+          if (await this.#deadLetter(delivery, decision.reason, traceId)) {
+            this.#observer.deadLettered(decision.kind);
             this.#tracker.finish(ticket);
           }
           return;
         }
+        const { code, delayMs: delay } = decision;
         this.#observer.retried(code);
         noteOnDelivery('retry', { code, attempt });
-        const delay = backoffDelay(attempt, BACKOFFS.order);
         // Not a bad message: keep it (the workflow resumes from the order's current status).
+        const message = (error as Error).message;
         this.#deps.log.warn({ ...where, code, attempt, failed, delay }, `order handling failed (${message}); retrying`);
         await this.#wait(delay, signal).catch(() => {});
         if (this.#revoked(ticket, where)) return;
@@ -199,7 +194,8 @@ export class OrderConsumer {
           return true;
         } catch (error) {
           const message = (error as Error).message;
-          if (attempt === DEAD_LETTER_STUCK_AFTER) {
+          const { delayMs, nowStuck } = onRefusedDeadLetter(attempt);
+          if (nowStuck) {
             // Never dropped (nothing is lost): it keeps being retried, its partition's commits wait at its offset,
             // and the gauge and this line say so until Kafka takes it (the topic created, an ACL granted).
             stuck = true;
@@ -209,7 +205,7 @@ export class OrderConsumer {
               `dead letter refused ${attempt} times (${message}): its partition does not commit past it until Kafka takes it`,
             );
           } else this.#deps.log.warn(`dead-letter publish failed (${message}); retry ${attempt}`);
-          await this.#wait(backoffDelay(attempt, BACKOFFS.deadLetter), this.#abort.signal).catch(() => {});
+          await this.#wait(delayMs, this.#abort.signal).catch(() => {});
         }
       }
       return false;
@@ -223,12 +219,8 @@ export class OrderConsumer {
     this.#flushing = this.#flushing.then(async () => {
       const due = this.#tracker.due();
       if (due.size === 0) return;
-      const offsets = [...due].map(([key, offset]) => {
-        const at = key.lastIndexOf(':');
-        return { topic: key.slice(0, at), partition: Number(key.slice(at + 1)), offset };
-      });
       try {
-        await this.#deps.member.commit(offsets);
+        await this.#deps.member.commit(commitsOf(due));
         for (const [key, offset] of due) this.#tracker.committed(key, offset);
       } catch (error) {
         // Usually a rebalance in progress: the same offsets are due again at the next flush.
