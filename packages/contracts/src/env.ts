@@ -51,12 +51,12 @@ export function configOrExit<T>(read: () => T, log: { fatal(msg: string): void }
 }
 
 /**
- * Tracing is on when an OTLP endpoint is set (OTEL_EXPORTER_OTLP_ENDPOINT or its traces-only variant) and
- * neither OTEL_SDK_DISABLED nor OTEL_TRACES_EXPORTER=none turns it off.
+ * Where traces go: the OTLP endpoint (OTEL_EXPORTER_OTLP_TRACES_ENDPOINT, else OTEL_EXPORTER_OTLP_ENDPOINT), unless
+ * OTEL_SDK_DISABLED or OTEL_TRACES_EXPORTER=none turns tracing off; undefined when it is off.
  */
-export function tracingRequested(env: Env): boolean {
+export function tracingEndpoint(env: Env): string | undefined {
   const endpoint = env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT || env.OTEL_EXPORTER_OTLP_ENDPOINT;
-  if (!endpoint) return false;
-  if (boolFromEnv(env, 'OTEL_SDK_DISABLED', false)) return false;
-  return !(env.OTEL_TRACES_EXPORTER ?? '').split(',').some((e) => e.trim() === 'none');
+  if (!endpoint) return undefined;
+  if (boolFromEnv(env, 'OTEL_SDK_DISABLED', false)) return undefined;
+  return (env.OTEL_TRACES_EXPORTER ?? '').split(',').some((e) => e.trim() === 'none') ? undefined : endpoint;
 }

@@ -1,6 +1,6 @@
 // Starts OpenTelemetry tracing in a service process: the Node SDK configured by the standard OTEL_* variables
 // (OTEL_EXPORTER_OTLP_ENDPOINT, OTEL_EXPORTER_OTLP_PROTOCOL = http/protobuf | http/json | grpc, OTEL_SERVICE_NAME,
-// OTEL_TRACES_SAMPLER, …). Imported only when tracing is on (see tracingRequested), before the service's own
+// OTEL_TRACES_SAMPLER, …). Imported only when tracing is on (see tracingEndpoint), before the service's own
 // modules, so a process without an endpoint never loads the SDK.
 
 import { NodeSDK, type NodeSDKConfiguration } from '@opentelemetry/sdk-node';

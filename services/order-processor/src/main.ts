@@ -1,6 +1,6 @@
 // Order Processor process: read config, build the parts, start; on SIGTERM/SIGINT close them.
 
-import { configOrExit, tracingRequested } from '@metalmart/contracts';
+import { configOrExit, tracingEndpoint } from '@metalmart/contracts';
 import type { Tracing } from '@metalmart/contracts/telemetry';
 import pino from 'pino';
 import { readConfig } from './config.ts';
@@ -26,7 +26,7 @@ process.on('SIGTERM', () => void shutdown('SIGTERM'));
 process.on('SIGINT', () => void shutdown('SIGINT'));
 
 // Tracing first (only when an OTLP endpoint is set: otherwise the SDK is never loaded), then the processor.
-if (tracingRequested(process.env)) tracing = (await import('./tracing.ts')).tracing;
+if (tracingEndpoint(process.env)) tracing = (await import('./tracing.ts')).tracing;
 const { createProcessor } = await import('./processor.ts');
 processor = await createProcessor(config, log);
 const address = await processor.start();

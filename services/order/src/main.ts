@@ -1,5 +1,5 @@
 // Order Service process: read config, build the service, listen; on SIGTERM/SIGINT close it.
-import { configOrExit, tracingRequested } from '@metalmart/contracts';
+import { configOrExit, tracingEndpoint } from '@metalmart/contracts';
 import type { Tracing } from '@metalmart/contracts/telemetry';
 import pino from 'pino';
 import { readConfig } from './config.ts';
@@ -29,9 +29,9 @@ process.on('SIGTERM', () => void shutdown('SIGTERM'));
 process.on('SIGINT', () => void shutdown('SIGINT'));
 
 // Tracing first, the service's modules after it: the SDK must patch `pg` before anything imports it.
-if (tracingRequested(process.env)) tracing = (await import('./tracing.ts')).tracing;
+const endpoint = tracingEndpoint(process.env);
+if (endpoint) tracing = (await import('./tracing.ts')).tracing;
 const { createOrderService } = await import('./service.ts');
 service = await createOrderService(config, log);
 const address = await service.listen();
-const endpoint = process.env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT || process.env.OTEL_EXPORTER_OTLP_ENDPOINT;
 log.info(`Node.js ${process.version}; Order Service on ${address}; tracing ${tracing ? `to ${endpoint}` : 'off'}`);
