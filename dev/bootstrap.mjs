@@ -33,6 +33,7 @@ const commands = {
   load: 'dev/src/lab/load-cli.ts',
   fault: 'dev/src/lab/fault-cli.ts',
   chaos: 'dev/src/lab/chaos-cli.ts',
+  'config-docs': 'dev/src/config-docs.ts',
   // Built in: prints the Node.js the commands use (provisioning it if needed); installs nothing else.
   runtime: undefined,
 };

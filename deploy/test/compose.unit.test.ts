@@ -105,7 +105,7 @@ describe('docker-compose.yml', () => {
 
   it('sets only env vars the services read, with the same ports as the code', () => {
     for (const service of Object.values(SERVICES)) {
-      const known = envNamesReadBy(service.dir);
+      const known = envNamesReadBy(service);
       const vars = env(service.name);
       for (const name of Object.keys(vars)) expect(known, `${service.name}: ${name}`).toContain(name);
       for (const required of service.required) expect(Object.keys(vars), service.name).toContain(required);

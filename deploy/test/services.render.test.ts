@@ -20,7 +20,7 @@ const rendered = renderEverything();
 describe('env', () => {
   it('sets exactly the env vars the services read, with the contracts values', () => {
     for (const service of Object.values(SERVICES)) {
-      const known = envNamesReadBy(service.dir);
+      const known = envNamesReadBy(service);
       expect(known.size, `${service.dir}/src reads no env vars: missing sources?`).toBeGreaterThan(3);
       for (const [name, list] of rendered.all()) {
         const container = containerOf(list, service.name);

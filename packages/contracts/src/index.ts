@@ -6,4 +6,5 @@ export * from './logger.ts';
 export * from './ops.ts';
 export * from './privacy.ts';
 export * from './schemas.ts';
+export * from './settings.ts';
 export * from './status.ts';

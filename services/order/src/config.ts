@@ -1,70 +1,120 @@
 import {
-  boolFromEnv as bool,
+  boolSetting,
   ConfigError,
   DEFAULT_PORTS,
   deadLetterTopicOf,
   type Env,
-  intFromEnv as int,
+  intSetting,
   ORDER_CREATED_TOPIC,
   ORDER_PROCESSOR_GROUP,
+  readSettings,
+  type SettingsOf,
   serviceTokenFromEnv,
+  textSetting,
 } from '@metalmart/contracts';
-import { type KafkaConnection, kafkaConnectionFromEnv } from '@metalmart/contracts/kafka-connection';
+import { kafkaConnectionSetting } from '@metalmart/contracts/kafka-connection';
 
-export interface OrderServiceConfig {
-  port: number;
-  host: string;
-  databaseUrl: string;
-  databasePoolSize: number;
-  /** The longest a request waits for a pooled connection or a statement's answer before it gets a 503. */
-  databaseTimeoutMs: number;
-  /** KAFKA_BROKERS and, for a secured cluster, TLS and SASL. */
-  kafka: KafkaConnection;
-  kafkaTopic: string;
-  /** KAFKA_DLQ_TOPIC (default `<KAFKA_TOPIC>.dlq`): where the processors put what they cannot handle. */
-  deadLetterTopic: string;
-  serviceToken: string;
-  /** How long POST /api/orders waits for its event to reach Kafka before answering anyway (it is in the outbox). */
-  publishWaitMs: number;
-  /** Safety-net poll of the outbox (rows left by a crash or written by another instance). */
-  outboxPollMs: number;
-  /** Orders a client may place per minute (0: no limit). */
-  orderRateLimitPerMinute: number;
-  /** Proxies in front of the service whose X-Forwarded-For is trusted (the client IP for rate limiting). */
-  trustProxyHops: number;
-  /** Serve Swagger UI at /api/docs. */
-  apiDocs: boolean;
-  /** Serve /api/ops (the shop's live pipeline page: queue state, dead letters and their replay). */
-  opsApi: boolean;
-  /** The processors' consumer group, whose lag and members /api/ops shows. */
-  processorGroupId: string;
-  /** Published outbox rows are deleted after this long (kept a while to look into, and for replays). */
-  outboxRetentionMs: number;
-}
+const LOCAL_DATABASE = 'postgres://metalmart:metalmart-local@127.0.0.1:55432/metalmart';
+const kafkaTopic = textSetting('KAFKA_TOPIC', ORDER_CREATED_TOPIC, 'Topic the outbox publishes to.');
+const retentionHours = intSetting(
+  'OUTBOX_RETENTION_HOURS',
+  168,
+  [1, 87_600],
+  'Published outbox rows older than this are deleted (kept a while to look into, and for replays; unpublished ones never).',
+);
+
+/**
+ * Every variable the Order Service reads, with its default and meaning: the parser below, `.env.example`, the
+ * README's table and the service's README come from it.
+ */
+export const ORDER_SERVICE_SETTINGS = {
+  port: intSetting('PORT', DEFAULT_PORTS.orderService, [0, 65535], 'HTTP port (`0`: any free port).'),
+  host: textSetting('HOST', '127.0.0.1', 'Listen address (`0.0.0.0` in containers).'),
+  serviceToken: {
+    docs: [
+      {
+        variable: 'ORDER_SERVICE_TOKEN',
+        shownDefault: 'none (required)',
+        meaning:
+          'Shared secret of the internal API (16+ characters). `npm start` generates one per machine (`.data/service-token`); deliberately no built-in default.',
+      },
+    ],
+    read: (env: Env) => serviceTokenFromEnv(env, 'ORDER_SERVICE_TOKEN', "the internal API's shared secret"),
+  },
+  databaseUrl: {
+    docs: [
+      { variable: 'DATABASE_URL', example: LOCAL_DATABASE, meaning: 'The PostgreSQL to use (a postgres:// URL).' },
+    ],
+    read(env: Env): string {
+      const url = env.DATABASE_URL || LOCAL_DATABASE;
+      if (!/^postgres(ql)?:\/\//.test(url)) throw new ConfigError('DATABASE_URL must be a postgres:// URL');
+      return url;
+    },
+  },
+  databasePoolSize: intSetting('DATABASE_POOL_SIZE', 20, [1, 500], 'PostgreSQL connections.'),
+  databaseTimeoutMs: intSetting(
+    'DATABASE_TIMEOUT_MS',
+    3000,
+    [100, 600_000],
+    'Longest wait for a pooled connection or a statement; then 503 with `Retry-After` (a frozen database never hangs a request).',
+  ),
+  kafka: kafkaConnectionSetting,
+  kafkaTopic,
+  deadLetterTopic: {
+    docs: [
+      {
+        variable: 'KAFKA_DLQ_TOPIC',
+        shownDefault: '`<KAFKA_TOPIC>.dlq`',
+        meaning: "The processors' dead-letter topic, which `/api/ops` lists and replays from: set it as for them.",
+      },
+    ],
+    read: (env: Env) => deadLetterTopicOf(kafkaTopic.read(env), env),
+  },
+  processorGroupId: textSetting(
+    'KAFKA_GROUP_ID',
+    ORDER_PROCESSOR_GROUP,
+    "The processors' consumer group, whose lag and members `/api/ops` shows.",
+  ),
+  publishWaitMs: intSetting(
+    'PUBLISH_WAIT_MS',
+    1000,
+    [0, 60_000],
+    'How long `POST /api/orders` waits for its event to reach Kafka before answering anyway (it is durable in the outbox).',
+  ),
+  outboxPollMs: intSetting(
+    'OUTBOX_POLL_MS',
+    1000,
+    [10, 600_000],
+    'Safety-net poll of the outbox: rows left by a crash or written by another instance (the relay is woken after each commit).',
+  ),
+  outboxRetentionMs: { docs: retentionHours.docs, read: (env: Env) => retentionHours.read(env) * 3_600_000 },
+  orderRateLimitPerMinute: intSetting(
+    'ORDER_RATE_LIMIT_PER_MINUTE',
+    0,
+    [0, 1_000_000],
+    'Orders one client may place per minute (`POST /api/orders` only; `0`: no limit); over it, 429 with `Retry-After`. The Kubernetes and Compose manifests set 60.',
+  ),
+  trustProxyHops: intSetting(
+    'TRUST_PROXY_HOPS',
+    0,
+    [0, 10],
+    "Proxies in front whose `X-Forwarded-For` names the client, for the rate limit (1 behind the frontend's nginx, as in the manifests).",
+  ),
+  apiDocs: boolSetting(
+    'API_DOCS',
+    false,
+    'Serve Swagger UI at `/api/docs` (`npm start`: on). `/api/openapi.json` is always served; the whole document is `/internal/openapi.json` (service token).',
+  ),
+  opsApi: boolSetting(
+    'OPS_API',
+    false,
+    "Serve `/api/ops`, the ops page's data: queue state, group members' hosts, dead letters and their replay (`npm start`: on). Off in the manifests: it needs its own access control.",
+  ),
+};
+
+export type OrderServiceConfig = SettingsOf<typeof ORDER_SERVICE_SETTINGS>;
 
 /** Reads and validates the environment once at start; a bad value throws an error naming the variable. */
 export function readConfig(env: Env = process.env): OrderServiceConfig {
-  const serviceToken = serviceTokenFromEnv(env, 'ORDER_SERVICE_TOKEN', "the internal API's shared secret");
-  const databaseUrl = env.DATABASE_URL || 'postgres://metalmart:metalmart-local@127.0.0.1:55432/metalmart';
-  if (!/^postgres(ql)?:\/\//.test(databaseUrl)) throw new ConfigError('DATABASE_URL must be a postgres:// URL');
-  const kafkaTopic = env.KAFKA_TOPIC || ORDER_CREATED_TOPIC;
-  return {
-    port: int(env, 'PORT', DEFAULT_PORTS.orderService, 0, 65535),
-    host: env.HOST || '127.0.0.1',
-    databaseUrl,
-    databasePoolSize: int(env, 'DATABASE_POOL_SIZE', 20, 1, 500),
-    databaseTimeoutMs: int(env, 'DATABASE_TIMEOUT_MS', 3000, 100, 600_000),
-    kafka: kafkaConnectionFromEnv(env),
-    kafkaTopic,
-    deadLetterTopic: deadLetterTopicOf(kafkaTopic, env),
-    serviceToken,
-    publishWaitMs: int(env, 'PUBLISH_WAIT_MS', 1000, 0, 60_000),
-    outboxPollMs: int(env, 'OUTBOX_POLL_MS', 1000, 10, 600_000),
-    outboxRetentionMs: int(env, 'OUTBOX_RETENTION_HOURS', 168, 1, 87_600) * 3_600_000,
-    orderRateLimitPerMinute: int(env, 'ORDER_RATE_LIMIT_PER_MINUTE', 0, 0, 1_000_000),
-    trustProxyHops: int(env, 'TRUST_PROXY_HOPS', 0, 0, 10),
-    apiDocs: bool(env, 'API_DOCS', false),
-    opsApi: bool(env, 'OPS_API', false),
-    processorGroupId: env.KAFKA_GROUP_ID || ORDER_PROCESSOR_GROUP,
-  };
+  return readSettings(ORDER_SERVICE_SETTINGS, env);
 }
