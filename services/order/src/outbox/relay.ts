@@ -16,7 +16,7 @@ export interface OutboxRelayOptions {
   /** How long `waitUntilPublished` waits for the ack (PUBLISH_WAIT_MS). */
   publishWaitMs: number;
   batchSize?: number;
-  /** Told about every acknowledged batch and failed send (metrics). */
+  /** Told about every acknowledged batch and failed send: the one count of them (the service's metrics). */
   observer?: {
     published(createdAt: Date[], resent: number): void;
     failedSend(): void;
@@ -52,8 +52,6 @@ export class OutboxRelay {
   #failures = 0;
   #otherRelaysWatch: NodeJS.Timeout | undefined;
   #checkingOthers = false;
-  /** Events published after an earlier attempt had failed: each may be a duplicate on the topic. */
-  readonly stats = { published: 0, resent: 0, sendAttempts: 0, failedSends: 0, parked: 0 };
   /** Rows the current drain published (reported once its transaction committed). */
   #sent: ClaimedRow[] = [];
 
@@ -194,10 +192,8 @@ export class OutboxRelay {
   /** One send; on success the rows are marked published. Resolves with the error of a failed send. */
   async #trySend(client: pg.PoolClient, rows: ClaimedRow[]): Promise<unknown> {
     try {
-      this.stats.sendAttempts += 1;
       await this.#opts.producer.send(rows);
     } catch (error) {
-      this.stats.failedSends += 1;
       this.#opts.observer.failedSend();
       return error;
     }
@@ -222,7 +218,6 @@ export class OutboxRelay {
       'UPDATE outbox SET parked_at = clock_timestamp(), attempts = attempts + 1, last_error = $2 WHERE id = $1',
       [row.id, errorText(error)],
     );
-    this.stats.parked += 1;
     this.#opts.log.error(
       { outboxId: row.id, topic: row.topic, key: row.key, error: errorText(error) },
       'outbox event parked: Kafka will not take it as it is; republish it from the ops page once the cause is fixed',
@@ -256,15 +251,13 @@ export class OutboxRelay {
   #report(sent: ClaimedRow[]): void {
     if (sent.length === 0) return;
     const resent = sent.filter((r) => r.attempts > 0).length;
-    this.stats.published += sent.length;
     this.#opts.observer.published(
       sent.map((r) => r.createdAt),
       resent,
     );
     if (resent > 0) {
-      this.stats.resent += resent;
       this.#opts.log.warn(
-        `published ${resent} event(s) again after a failed attempt (possible duplicates on the topic; ${this.stats.resent} so far)`,
+        `published ${resent} event(s) again after a failed attempt (possible duplicates on the topic; metalmart_outbox_resent_total counts them)`,
       );
     }
     for (const row of sent) this.#waiters.get(row.eventId)?.();
