@@ -40,6 +40,7 @@ export default defineConfig({
             'tests/e2e/**/*.e2e.test.ts',
           ],
           globalSetup: ['dev/src/test-setup.ts'],
+          setupFiles: ['tests/support/cleanup.ts'],
           testTimeout: 120_000,
           hookTimeout: 180_000,
           // Two cores: the servers need CPU too.

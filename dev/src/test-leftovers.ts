@@ -7,8 +7,9 @@ import type { Infra } from './stack.ts';
 const TEST_TOPIC = /^[a-z0-9-]+-[0-9a-z]{8,9}-[0-9a-f]{6}(\.dlq)?$/;
 
 /**
- * Each test file makes its own database and topics and leaves them for a look after a failure; the next run
- * removes them, on the project's own local servers only (never on DATABASE_URL / KAFKA_BROKERS servers).
+ * Each test file makes its own database and topics and removes them when it finishes (tests/support/cleanup.ts);
+ * a run killed before that leaves them, and the next run removes them here, on the project's own local servers
+ * only (never on DATABASE_URL / KAFKA_BROKERS servers).
  */
 export async function removeLeftoversOfEarlierRuns(infra: Infra, log: (line: string) => void): Promise<void> {
   if (infra.adminDatabaseUrl) {

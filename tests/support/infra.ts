@@ -6,7 +6,7 @@ import { clientOptions, type KafkaConnection, plaintextConnection } from '@metal
 import { createDatabaseIfMissing } from '@metalmart/dev/postgres';
 import { ensureTopics } from '@metalmart/dev/topics';
 import { migrate } from '@metalmart/order-service/store/migrate';
-import { Consumer, Producer, stringDeserializer, stringSerializers } from '@platformatic/kafka';
+import { Admin, Consumer, Producer, stringDeserializer, stringSerializers } from '@platformatic/kafka';
 import pg from 'pg';
 import { inject } from 'vitest';
 
@@ -34,6 +34,7 @@ export async function createTestDatabase(): Promise<string> {
   }
   const name = uniqueName('mm_test').replaceAll('-', '_');
   await createDatabaseIfMissing(admin, name);
+  created.databases.add(name);
   const url = base.replace(/\/[^/]+$/, `/${name}`);
   await migrate(url);
   return url;
@@ -42,8 +43,49 @@ export async function createTestDatabase(): Promise<string> {
 /** `<prefix>-…` with `partitions` partitions, and its dead-letter topic. */
 export async function createTestTopic(prefix: string, partitions = 6): Promise<string> {
   const topic = uniqueName(prefix);
+  created.topics.add(topic);
   await createTopicOn(kafkaBrokers(), topic, partitions);
   return topic;
+}
+
+/** What this test file made with createTestDatabase and createTestTopic. */
+const created = { databases: new Set<string>(), topics: new Set<string>() };
+
+/**
+ * Removes what this test file made, once it finished (tests/support/cleanup.ts runs it after the file's own
+ * afterAll hooks). A database still in use is dropped all the same (WITH (FORCE)): its tests are over. What a
+ * run killed before this leaves behind, the next run's start removes (dev/src/test-leftovers.ts).
+ */
+export async function removeWhatThisFileCreated(): Promise<string[]> {
+  const problems: string[] = [];
+  if (created.databases.size > 0) {
+    const client = new pg.Client({ connectionString: inject('adminDatabaseUrl') });
+    try {
+      await client.connect();
+      for (const name of created.databases) {
+        await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+        created.databases.delete(name);
+      }
+    } catch (error) {
+      problems.push(`databases ${[...created.databases].join(', ')}: ${(error as Error).message}`);
+    } finally {
+      await client.end().catch(() => {});
+    }
+  }
+  if (created.topics.size > 0) {
+    const admin = new Admin({ clientId: uniqueName('test-cleanup'), ...clientOptions(kafkaConnection()), retries: 1 });
+    try {
+      const existing = new Set(await admin.listTopics());
+      const topics = [...created.topics].flatMap((t) => [t, `${t}.dlq`]).filter((t) => existing.has(t));
+      if (topics.length > 0) await admin.deleteTopics({ topics });
+      created.topics.clear();
+    } catch (error) {
+      problems.push(`topics ${[...created.topics].join(', ')}: ${(error as Error).message}`);
+    } finally {
+      await admin.close().catch(() => {});
+    }
+  }
+  return problems;
 }
 
 export interface ConsumedRecord {
