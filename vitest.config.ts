@@ -3,7 +3,7 @@ import { defineConfig } from 'vitest/config';
 // Test tiers by file name: *.unit.test.ts (no I/O), deploy/test/*.render.test.ts (render deploy/k8s with the
 // pinned kustomize, built with `go install` when missing; no cluster) and deploy/test/*.cluster.test.ts (applied
 // to a Kubernetes control plane on loopback, built the same way), *.int.test.ts (the real PostgreSQL and
-// Kafka that dev/src/test-setup.ts starts or reuses), tests/e2e/*.e2e.test.ts (real browser against the real stack).
+// Kafka that tests/support/harness/test-setup.ts starts or reuses), tests/e2e/*.e2e.test.ts (real browser against the real stack).
 export default defineConfig({
   test: {
     projects: [
@@ -39,7 +39,7 @@ export default defineConfig({
             'tests/**/*.int.test.ts',
             'tests/e2e/**/*.e2e.test.ts',
           ],
-          globalSetup: ['dev/src/test-setup.ts'],
+          globalSetup: ['tests/support/harness/test-setup.ts'],
           setupFiles: ['tests/support/cleanup.ts'],
           testTimeout: 120_000,
           hookTimeout: 180_000,

@@ -7,8 +7,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { serviceArgs } from '../dev/src/processes.ts';
+import { startInfra } from '../dev/src/runner/stack.ts';
 import { readStackSettings, repoRoot } from '../dev/src/settings.ts';
-import { startInfra } from '../dev/src/stack.ts';
 import { loadOrders, startPipeline } from './pipeline.ts';
 import type { ProcessUse } from './resources.ts';
 

@@ -1,8 +1,8 @@
 // Ad hoc: a CPU profile of one processor working a backlog at delay 0 (node --cpu-prof), summarised by self time.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { startInfra } from '../dev/src/runner/stack.ts';
 import { readStackSettings } from '../dev/src/settings.ts';
-import { startInfra } from '../dev/src/stack.ts';
 import { count, loadOrders, startPipeline, waitFor } from './pipeline.ts';
 
 const dir = process.env.PROFILE_DIR || '/tmp/prof';

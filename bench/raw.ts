@@ -9,7 +9,7 @@ import { INITIAL_STATUS, previousStatus, TARGET_STATUSES } from '@metalmart/cont
 import { clientOptions, type KafkaConnection } from '@metalmart/contracts/kafka-connection';
 import { Consumer, ProduceAcks, Producer, stringDeserializers, stringSerializers } from '@platformatic/kafka';
 import pg from 'pg';
-import { ensureDebianProgram } from '../dev/src/debian.ts';
+import { ensureDebianProgram } from '../dev/src/tools/debian.ts';
 import { APPLY_TRANSITIONS, INSERT_ORDERS } from '../services/order/src/store/postgres-order-store.ts';
 
 const quote = (text: string) => `'${text.replaceAll("'", "''")}'`;

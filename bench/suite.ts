@@ -3,9 +3,9 @@
 // nothing: speed is measured here, never in a test.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { startInfra } from '../dev/src/runner/stack.ts';
+import { ensureTopics } from '../dev/src/servers/topics.ts';
 import { readStackSettings } from '../dev/src/settings.ts';
-import { startInfra } from '../dev/src/stack.ts';
-import { ensureTopics } from '../dev/src/topics.ts';
 import { orderCreatedEvent } from '../tests/support/orders.ts';
 import {
   count,

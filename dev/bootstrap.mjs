@@ -23,17 +23,17 @@ import {
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const stamp = join(root, 'node_modules', '.metalmart-lock-hash');
 const commands = {
-  start: 'dev/src/start.ts',
-  infra: 'dev/src/infra.ts',
-  test: 'dev/src/test.ts',
+  start: 'dev/src/runner/start.ts',
+  infra: 'dev/src/runner/infra.ts',
+  test: 'dev/src/runner/test.ts',
   bench: 'bench/suite.ts',
-  kafka: 'dev/src/kafka-cli.ts',
-  dlq: 'dev/src/dlq-cli.ts',
-  scale: 'dev/src/scale-cli.ts',
+  kafka: 'dev/src/cli/kafka-cli.ts',
+  dlq: 'dev/src/cli/dlq-cli.ts',
+  scale: 'dev/src/cli/scale-cli.ts',
   load: 'dev/src/lab/load-cli.ts',
   fault: 'dev/src/lab/fault-cli.ts',
   chaos: 'dev/src/lab/chaos-cli.ts',
-  'config-docs': 'dev/src/config-docs.ts',
+  'config-docs': 'dev/src/cli/config-docs.ts',
   // Built in: prints the Node.js the commands use (provisioning it if needed); installs nothing else.
   runtime: undefined,
 };

@@ -3,9 +3,9 @@
 import { spawn } from 'node:child_process';
 import { deadLetterTopicOf, HEADERS } from '@metalmart/contracts';
 import { clientOptions } from '@metalmart/contracts/kafka-connection';
+import { repoRoot } from '@metalmart/dev/settings';
 import { Producer, stringSerializers } from '@platformatic/kafka';
 import { afterAll, describe, expect, it } from 'vitest';
-import { repoRoot } from '../dev/src/settings.ts';
 import { statusCounts } from './support/fleet.ts';
 import {
   createTestDatabase,
@@ -21,7 +21,7 @@ import { type ServiceProcess, startOrderService, startProcessor, waitUntil } fro
 
 function dlq(topic: string, ...args: string[]) {
   return new Promise<{ code: number | null; output: string }>((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'dev/src/dlq-cli.ts', ...args], {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'dev/src/cli/dlq-cli.ts', ...args], {
       cwd: repoRoot,
       env: { ...process.env, KAFKA_BROKERS: kafkaBrokers(), KAFKA_TOPIC: topic },
       stdio: ['ignore', 'pipe', 'pipe'],

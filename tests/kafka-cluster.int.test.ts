@@ -9,8 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { OpsCluster, OpsSnapshot } from '@metalmart/contracts';
 import { FaultLab } from '@metalmart/dev/lab/faults';
+import { ensureTopics } from '@metalmart/dev/servers/topics';
 import { repoRoot } from '@metalmart/dev/settings';
-import { ensureTopics } from '@metalmart/dev/topics';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   histories,

@@ -7,10 +7,10 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { kafkaConnectionFromEnv } from '@metalmart/contracts/kafka-connection';
-import { javaClientProperties } from '@metalmart/dev/kafka-tools';
-import { ensureTopics } from '@metalmart/dev/topics';
+import { ensureTopics } from '@metalmart/dev/servers/topics';
+import { repoRoot } from '@metalmart/dev/settings';
+import { javaClientProperties } from '@metalmart/dev/tools/kafka-tools';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { repoRoot } from '../dev/src/settings.ts';
 import { histories, placeOrders, statusCounts } from './support/fleet.ts';
 import { createTestDatabase, uniqueName } from './support/infra.ts';
 import { consumeWithConsoleConsumer, runKafkaToolOrThrow } from './support/kafka-tools.ts';
@@ -181,10 +181,10 @@ describe('a cluster that needs TLS and SASL (SASL_SSL, SCRAM-SHA-512)', () => {
   });
 
   it('runs npm run kafka and npm run dlq against it with the same variables', async () => {
-    const described = await runCli('dev/src/kafka-cli.ts', ['topics', '--describe', '--topic', topic], secureEnv);
+    const described = await runCli('dev/src/cli/kafka-cli.ts', ['topics', '--describe', '--topic', topic], secureEnv);
     expect(described.code, described.output).toBe(0);
     expect(described.output).toMatch(new RegExp(`Topic: ${topic}\\s+TopicId: \\S+\\s+PartitionCount: 3`));
-    const letters = await runCli('dev/src/dlq-cli.ts', ['list'], { ...secureEnv, KAFKA_TOPIC: topic });
+    const letters = await runCli('dev/src/cli/dlq-cli.ts', ['list'], { ...secureEnv, KAFKA_TOPIC: topic });
     expect(letters.code, letters.output).toBe(0);
     expect(letters.output).toContain(`no dead letters in ${topic}.dlq`);
   });

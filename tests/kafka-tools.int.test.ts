@@ -2,8 +2,8 @@
 // independent Kafka client. Records the console producer writes come back from the console consumer and from the
 // project's Node client alike; a group of console consumers is what kafka-consumer-groups says it is.
 import { spawn } from 'node:child_process';
+import { repoRoot } from '@metalmart/dev/settings';
 import { afterEach, describe, expect, it } from 'vitest';
-import { repoRoot } from '../dev/src/settings.ts';
 import { createTestTopic, kafkaBrokers, readTopic, uniqueName } from './support/infra.ts';
 import {
   type ConsoleConsumerMember,
@@ -37,7 +37,7 @@ function lastAssignmentLogged(member: ConsoleConsumerMember, topic: string): num
 }
 
 function runCli(args: string[], env: Record<string, string> = {}) {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'dev/src/kafka-cli.ts', ...args], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'dev/src/cli/kafka-cli.ts', ...args], {
     cwd: repoRoot,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,7 +1,8 @@
 // The parsers of tests/support/kafka-tools.ts on output Kafka 4.3.1's tools printed (kafka-consumer-groups tables,
 // the console consumer's records), and the tool names of `npm run kafka`.
+
+import { artifactOfJar, KAFKA_TOOLS, kafkaToolName } from '@metalmart/dev/tools/kafka-tools';
 import { describe, expect, it } from 'vitest';
-import { artifactOfJar, KAFKA_TOOLS, kafkaToolName } from '../dev/src/kafka-tools.ts';
 import {
   parseAssignment,
   parseConsoleRecord,

@@ -125,7 +125,7 @@ describe('.vscode/launch.json', () => {
       expect((config as { envFile?: string }).envFile, config.name).toBe(`\${workspaceFolder}/.data/local.env`);
       expect(config.env?.PORT, config.name).toBe(String(serviceOf(config)?.port));
     }
-    const stack = readRepoFile('dev/src/stack.ts');
+    const stack = readRepoFile('dev/src/runner/stack.ts');
     expect(stack).toContain("'local.env'");
     expect(stack).toContain('ORDER_SERVICE_TOKEN');
     expect(configNamed('Order Processor').env?.ORDER_SERVICE_URL).toBe(`http://127.0.0.1:${SERVICES.order.port}`);
@@ -158,9 +158,9 @@ describe('.vscode/tasks.json', () => {
     expect(infra?.isBackground).toBe(true);
     const background = infra?.problemMatcher?.background;
     expect(background).toBeDefined();
-    // dev/src/infra.ts prints this line once PostgreSQL and Kafka are up.
-    const printed = /console\.log\(`\s*\n?([^\n`]*ready[^\n`]*)/i.exec(readRepoFile('dev/src/infra.ts'))?.[1];
-    expect(printed, 'the ready line of dev/src/infra.ts').toBeDefined();
+    // dev/src/runner/infra.ts prints this line once PostgreSQL and Kafka are up.
+    const printed = /console\.log\(`\s*\n?([^\n`]*ready[^\n`]*)/i.exec(readRepoFile('dev/src/runner/infra.ts'))?.[1];
+    expect(printed, 'the ready line of dev/src/runner/infra.ts').toBeDefined();
     expect(new RegExp(background?.endsPattern ?? '^$').test(printed ?? '')).toBe(true);
     // Lines of the stack (prefixed loggers, and the bootstrap's own) start the watch.
     for (const line of ['[kafka] ready on 127.0.0.1:9092', '[postgres] ready on port 55432', '[setup] installing']) {

@@ -5,9 +5,9 @@ import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { freePort } from '@metalmart/test-support/processes';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureJaeger, type RunningJaeger, startJaeger } from '../src/jaeger.ts';
 import { prefixedLogger } from '../src/log.ts';
 import { isListening } from '../src/ports.ts';
+import { ensureJaeger, type RunningJaeger, startJaeger } from '../src/servers/jaeger.ts';
 
 /** Off the defaults (4318, 16686), which a developer's own Jaeger or collector may hold; any free one if taken. */
 async function portNear(preferred: number): Promise<number> {

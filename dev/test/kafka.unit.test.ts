@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { randomClusterId } from '../src/kafka.ts';
+import { randomClusterId } from '../src/servers/kafka.ts';
 
 describe('randomClusterId', () => {
   it('gives 22-character URL-safe ids that never start with "-" (StorageTool would read one as an option)', () => {

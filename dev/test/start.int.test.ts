@@ -86,7 +86,7 @@ function useStack(extra: { env?: Record<string, string>; kafkaNodes?: number } =
       .digest('hex');
     const stamp = join(repoRoot, 'node_modules', '.metalmart-lock-hash');
     const installed = existsSync(stamp) && readFileSync(stamp, 'utf8') === lockHash;
-    const args = installed ? ['dev/bootstrap.mjs', 'start'] : ['--import', 'tsx', 'dev/src/start.ts'];
+    const args = installed ? ['dev/bootstrap.mjs', 'start'] : ['--import', 'tsx', 'dev/src/runner/start.ts'];
     // Its own process group, like a terminal's foreground job: Ctrl-C is a SIGINT to the whole group.
     // The whole environment is `env` (the test-runner variables dropped), not process.env plus it.
     const child = spawn(process.execPath, args, {
@@ -206,7 +206,7 @@ function useStack(extra: { env?: Record<string, string>; kafkaNodes?: number } =
     // As root PostgreSQL runs as the OS user `postgres`, which must be able to reach <dataDir>/postgres.
     await chmod(dataDir, 0o755);
     ports = await freeStackPorts();
-    // A cluster's nodes take the ports after the first node's (dev/src/kafka.ts): all must be free.
+    // A cluster's nodes take the ports after the first node's (dev/src/servers/kafka.ts): all must be free.
     const kafka = await freeClusterPorts(extra.kafkaNodes ?? 1);
     ports.METALMART_KAFKA_PORT = kafka.port;
     ports.METALMART_KAFKA_CONTROLLER_PORT = kafka.controllerPort;
@@ -275,7 +275,7 @@ describe('npm start (dev/bootstrap.mjs start) on its own data dir and ports', ()
 
   it('npm run scale: instances join and leave the group (kafka-consumer-groups and the ops API agree)', async () => {
     if (!runner) throw new Error('not started');
-    const scale = (count: string) => runCli(stackRun.ports.METALMART_CONTROL_PORT, 'dev/src/scale-cli.ts', [count]);
+    const scale = (count: string) => runCli(stackRun.ports.METALMART_CONTROL_PORT, 'dev/src/cli/scale-cli.ts', [count]);
     const brokers = `127.0.0.1:${stackRun.ports.METALMART_KAFKA_PORT}`;
     const shop = `http://127.0.0.1:${stackRun.ports.FRONTEND_PORT}`;
     const members = async () => (await describeMembers(brokers, ORDER_PROCESSOR_GROUP)).map((m) => m.clientId).sort();
@@ -529,7 +529,7 @@ describe('KAFKA_NODES=3 npm start: a three-broker cluster on this machine', () =
     // `npm run kafka` as a person runs it next to the stack: the same variables, nothing else.
     const cli = spawnSync(
       process.execPath,
-      ['--import', 'tsx', 'dev/src/kafka-cli.ts', 'topics', '--describe', '--topic', ORDER_CREATED_TOPIC],
+      ['--import', 'tsx', 'dev/src/cli/kafka-cli.ts', 'topics', '--describe', '--topic', ORDER_CREATED_TOPIC],
       {
         cwd: repoRoot,
         encoding: 'utf8',

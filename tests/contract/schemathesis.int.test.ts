@@ -2,8 +2,8 @@
 // Kafka): every operation of the whole document, positive and negative data, every check, 0 failures.
 // It runs from a Python virtual environment under the data dir, made on first use and kept (stamped by version).
 import { join } from 'node:path';
+import { repoRoot } from '@metalmart/dev/settings';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { repoRoot } from '../../dev/src/settings.ts';
 import { createTestDatabase, createTestTopic, kafkaBrokers } from '../support/infra.ts';
 import { type ServiceProcess, startOrderService, testToken } from '../support/processes.ts';
 import { pythonVenv, runCommand } from '../support/python.ts';

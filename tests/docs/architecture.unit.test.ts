@@ -1,8 +1,8 @@
 // docs/architecture.md names real files and, after `›`, a function, class or constant in each: this keeps it so.
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { repoRoot } from '@metalmart/dev/settings';
 import { describe, expect, it } from 'vitest';
-import { repoRoot } from '../../dev/src/settings.ts';
 
 const doc = readFileSync(join(repoRoot, 'docs', 'architecture.md'), 'utf8');
 const TOP = '(?:packages|services|frontend|dev|deploy|tests|bench)';

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Env, variablesOf } from '@metalmart/contracts';
-import { documentedFiles, render } from '@metalmart/dev/config-docs';
+import { documentedFiles, render } from '@metalmart/dev/cli/config-docs';
 import { repoRoot } from '@metalmart/dev/settings';
 import { PROCESSOR_SETTINGS, readConfig as readProcessorConfig } from '@metalmart/order-processor/config';
 import { ORDER_SERVICE_SETTINGS, readConfig as readOrderServiceConfig } from '@metalmart/order-service/config';

@@ -2,8 +2,8 @@
 // code moves, this fails and says where the call is now, so the walkthrough never drifts from the sources.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { repoRoot } from '@metalmart/dev/settings';
 import { describe, expect, it } from 'vitest';
-import { repoRoot } from '../../dev/src/settings.ts';
 
 const HEADER = ['#', 'File', 'Line', 'Call', "What you'll see"];
 

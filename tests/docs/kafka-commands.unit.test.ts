@@ -4,9 +4,9 @@
 // has, either one of the image's /opt/kafka/bin/*.sh or a wrapper the base mounts on the pod's PATH (/usr/local/bin).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { repoRoot } from '@metalmart/dev/settings';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
-import { repoRoot } from '../../dev/src/settings.ts';
 
 const read = (...path: string[]) => readFileSync(join(repoRoot, ...path), 'utf8');
 

@@ -2,9 +2,10 @@
 // viewer, OTLP over http/protobuf), the tracking page shows the trace id and links the shop's trace view, which
 // draws Jaeger's answer — the POST, the send, the consume linked to the send, the three transitions (their
 // batched HTTP calls are traces of their own, linked from each transition).
+
+import { type RunningJaeger, startJaeger } from '@metalmart/dev/servers/jaeger';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningJaeger, startJaeger } from '../../dev/src/jaeger.ts';
 import { screenshot } from '../support/browser.ts';
 import { placeOrder } from '../support/orders.ts';
 import { freePort } from '../support/processes.ts';

@@ -7,9 +7,9 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { repoRoot } from '@metalmart/dev/settings';
 import { Admin } from '@platformatic/kafka';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { repoRoot } from '../../dev/src/settings.ts';
 import { kafkaBinDir } from '../support/kafka-tools.ts';
 
 const script = join(repoRoot, 'scripts', 'list-kafka-topics.sh');

@@ -5,8 +5,8 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { repoRoot } from '@metalmart/dev/settings';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { repoRoot } from '../../dev/src/settings.ts';
 
 const script = join(repoRoot, 'scripts', 'list-kafka-topics.sh');
 const stubDir = mkdtempSync(join(tmpdir(), 'metalmart-kubectl-stub-'));

@@ -5,6 +5,6 @@ import { afterAll } from 'vitest';
 import { removeWhatThisFileCreated } from './infra.ts';
 
 afterAll(async () => {
-  // Not a test failure: the next run's start removes what is left (dev/src/test-leftovers.ts).
+  // Not a test failure: the next run's start removes what is left (tests/support/harness/test-leftovers.ts).
   for (const problem of await removeWhatThisFileCreated()) console.warn(`[cleanup] left behind: ${problem}`);
 }, 60_000);

@@ -1,10 +1,10 @@
 // Test support for the integration tier: each test file gets its own database, topics and group, made
-// here on the real servers that dev/src/test-setup.ts provides.
+// here on the real servers that tests/support/harness/test-setup.ts provides.
 import { randomBytes } from 'node:crypto';
 import { partitionLag } from '@metalmart/contracts';
 import { clientOptions, type KafkaConnection, plaintextConnection } from '@metalmart/contracts/kafka-connection';
-import { createDatabaseIfMissing } from '@metalmart/dev/postgres';
-import { ensureTopics } from '@metalmart/dev/topics';
+import { createDatabaseIfMissing } from '@metalmart/dev/servers/postgres';
+import { ensureTopics } from '@metalmart/dev/servers/topics';
 import { migrate } from '@metalmart/order-service/store/migrate';
 import { Admin, Consumer, Producer, stringDeserializer, stringSerializers } from '@platformatic/kafka';
 import pg from 'pg';
@@ -54,7 +54,7 @@ const created = { databases: new Set<string>(), topics: new Set<string>() };
 /**
  * Removes what this test file made, once it finished (tests/support/cleanup.ts runs it after the file's own
  * afterAll hooks). A database still in use is dropped all the same (WITH (FORCE)): its tests are over. What a
- * run killed before this leaves behind, the next run's start removes (dev/src/test-leftovers.ts).
+ * run killed before this leaves behind, the next run's start removes (tests/support/harness/test-leftovers.ts).
  */
 export async function removeWhatThisFileCreated(): Promise<string[]> {
   const problems: string[] = [];

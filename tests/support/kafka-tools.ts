@@ -12,8 +12,8 @@ import {
   type KafkaToolName,
   kafkaToolJavaArgs,
   kafkaToolJvmOptions,
-} from '@metalmart/dev/kafka-tools';
-import type {} from '@metalmart/dev/vitest-context';
+} from '@metalmart/dev/tools/kafka-tools';
+import type {} from '@metalmart/test-support/harness/vitest-context';
 import { inject } from 'vitest';
 
 const brokersOr = (brokers: string | undefined): string => brokers ?? inject('kafkaBrokers');

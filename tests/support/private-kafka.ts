@@ -1,6 +1,6 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type RunningKafka, startKafka } from '@metalmart/dev/kafka';
+import { type RunningKafka, startKafka } from '@metalmart/dev/servers/kafka';
 import { readStackSettings } from '@metalmart/dev/settings';
 import { startKafkaProxy } from './kafka-proxy.ts';
 import { freeClusterPorts } from './processes.ts';

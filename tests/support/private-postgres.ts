@@ -1,7 +1,7 @@
 import { mkdtemp, realpath, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { crashBackend, signalPostgres } from '@metalmart/dev/lab/postgres-faults';
-import { startPostgres } from '@metalmart/dev/postgres';
+import { startPostgres } from '@metalmart/dev/servers/postgres';
 import { readStackSettings } from '@metalmart/dev/settings';
 import { freePort } from './processes.ts';
 

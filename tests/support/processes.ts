@@ -133,7 +133,7 @@ export async function freePort(wanted = 0): Promise<number> {
   return port;
 }
 
-/** Ports for `nodes` nodes whose broker and controller ports follow the first node's by 2 (dev/src/kafka.ts). */
+/** Ports for `nodes` nodes whose broker and controller ports follow the first node's by 2 (dev/src/servers/kafka.ts). */
 export async function freeClusterPorts(nodes: number): Promise<{ port: number; controllerPort: number }> {
   for (;;) {
     const port = await freePort();

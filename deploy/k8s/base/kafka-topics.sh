@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Creates the order topic and its dead-letter topic (the Kubernetes Job and the Compose service both run this
-# file), replicated as the local stack does it (dev/src/topics.ts): KAFKA_REPLICATION_FACTOR, by default the
+# file), replicated as the local stack does it (dev/src/servers/topics.ts): KAFKA_REPLICATION_FACTOR, by default the
 # smaller of 3 and the number of brokers, with min.insync.replicas=2 from factor 3 up. A topic that exists with
 # a lower factor is reported in one line, never rewritten: moving replicas copies data, an operator's decision.
 set -euo pipefail

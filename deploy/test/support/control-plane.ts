@@ -9,8 +9,8 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { binDir, ensureGoProgram, type GoProgram } from '../../../dev/src/go-tool.ts';
 import { pipeLines } from '../../../dev/src/processes.ts';
+import { binDir, ensureGoProgram, type GoProgram } from '../../../dev/src/tools/go-tool.ts';
 import { repoPath } from './files.ts';
 
 export const KUBERNETES_VERSION = 'v1.37.2';

@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { binDir, ensureGoProgramSync, type GoProgram } from '../../../dev/src/go-tool.ts';
+import { binDir, ensureGoProgramSync, type GoProgram } from '../../../dev/src/tools/go-tool.ts';
 import { repoPath, repoRoot } from './files.ts';
 import { type Manifest, toManifest } from './manifests.ts';
 

@@ -4,7 +4,7 @@
 // drained, and the verdict's last line. Exit code 1 on any loss, out-of-order history or order left unshipped.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { parseArgs } from 'node:util';
-import { FAULTS_PATH, LOAD_PATH, VERDICT_PATH } from '../control.ts';
+import { FAULTS_PATH, LOAD_PATH, VERDICT_PATH } from '../runner/control.ts';
 import { readStackSettings, repoRoot } from '../settings.ts';
 import { FAULTS as DEFINITIONS } from './faults.ts';
 

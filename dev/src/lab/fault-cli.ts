@@ -1,7 +1,7 @@
 // `npm run fault -- <name> [--seconds S] [--latency MS]`: a fault of the lab in the running `npm start` (its control API);
 // `npm run fault -- end <name>` undoes a lasting one; `npm run fault` alone lists them and the timeline.
 import { parseArgs } from 'node:util';
-import { FAULTS_PATH } from '../control.ts';
+import { FAULTS_PATH } from '../runner/control.ts';
 import { readStackSettings } from '../settings.ts';
 
 const USAGE =

@@ -1,6 +1,6 @@
 // A service's configuration as data: each setting says how it is read from the environment and documents the
 // variables it reads (default and meaning). The parser, `.env.example` and the README's tables all come from
-// the same schema (dev/src/config-docs.ts writes them; a test fails when a file drifts).
+// the same schema (dev/src/cli/config-docs.ts writes them; a test fails when a file drifts).
 import { boolFromEnv, type Env, intFromEnv } from './env.ts';
 
 /** One environment variable as the docs show it. */

@@ -5,6 +5,8 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { constants, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { stackKafkaConnection } from '../runner/stack.ts';
+import { readStackSettings } from '../settings.ts';
 import {
   ensureKafkaToolsJars,
   javaClientProperties,
@@ -13,9 +15,7 @@ import {
   kafkaToolJvmOptions,
   kafkaToolName,
   kafkaVersion,
-} from './kafka-tools.ts';
-import { readStackSettings } from './settings.ts';
-import { stackKafkaConnection } from './stack.ts';
+} from '../tools/kafka-tools.ts';
 
 function usage(defaultBrokers: string): string {
   const rows = Object.entries(KAFKA_TOOLS).map(

@@ -1,7 +1,7 @@
 import { clientOptions } from '@metalmart/contracts/kafka-connection';
+import type { Infra } from '@metalmart/dev/runner/stack';
 import { Admin } from '@platformatic/kafka';
 import pg from 'pg';
-import type { Infra } from './stack.ts';
 
 /** Test topics are `<prefix>-<time base36>-<6 hex>` (tests/support/infra.ts uniqueName), plus their `.dlq`. */
 const TEST_TOPIC = /^[a-z0-9-]+-[0-9a-z]{8,9}-[0-9a-f]{6}(\.dlq)?$/;

@@ -1,7 +1,7 @@
 // The processor instances of `npm start`, scalable while it runs (`npm run scale -- N`, the ops page's buttons):
 // instance i is "processor" (i = 0) or "processor-<i+1>", on health port PROCESSOR_PORT + i, all in one group.
-import { httpOk, waitFor } from './ports.ts';
-import { SupervisedProcess, serviceArgs } from './processes.ts';
+import { httpOk, waitFor } from '../ports.ts';
+import { SupervisedProcess, serviceArgs } from '../processes.ts';
 
 /** More than the partitions on purpose: an instance beyond them joins and shows as idle. */
 const MAX_PROCESSORS = 16;

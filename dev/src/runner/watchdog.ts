@@ -1,6 +1,6 @@
-import { prefixedLogger } from './log.ts';
-import { isListening } from './ports.ts';
-import type { StackSettings } from './settings.ts';
+import { prefixedLogger } from '../log.ts';
+import { isListening } from '../ports.ts';
+import type { StackSettings } from '../settings.ts';
 import type { Infra } from './stack.ts';
 import { restartKafka, restartPostgres } from './stack.ts';
 

@@ -2,9 +2,9 @@
 // order.created; KAFKA_DLQ_TOPIC names another) on KAFKA_BROKERS or the local broker.
 import { deadLetterTopicOf, ORDER_CREATED_TOPIC } from '@metalmart/contracts';
 // The Order Service's own dead-letter module: the CLI and the ops page's Replay button do the same thing.
-import { findDeadLetter, listDeadLetters, replayDeadLetter } from '../../services/order/src/ops/dead-letters.ts';
-import { readStackSettings } from './settings.ts';
-import { stackKafkaConnection } from './stack.ts';
+import { findDeadLetter, listDeadLetters, replayDeadLetter } from '../../../services/order/src/ops/dead-letters.ts';
+import { stackKafkaConnection } from '../runner/stack.ts';
+import { readStackSettings } from '../settings.ts';
 
 const settings = readStackSettings();
 const kafka = stackKafkaConnection(settings);

@@ -3,17 +3,17 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ORDER_CREATED_TOPIC, ORDER_PROCESSOR_GROUP } from '@metalmart/contracts';
+import { FaultLab } from '../lab/faults.ts';
+import { createLoadControl, type LoadControl } from '../lab/load.ts';
+import { type SlowProxy, startSlowProxy } from '../lab/slow-proxy.ts';
+import { createVerdictSource, type VerdictSource } from '../lab/verdict-facts.ts';
+import { prefixedLogger } from '../log.ts';
+import { httpOk, isListening, waitFor } from '../ports.ts';
+import { SupervisedProcess, serviceArgs } from '../processes.ts';
+import { type RunningJaeger, startJaeger } from '../servers/jaeger.ts';
+import { readStackSettings, repoRoot } from '../settings.ts';
 import { startControlServer } from './control.ts';
-import { type RunningJaeger, startJaeger } from './jaeger.ts';
-import { FaultLab } from './lab/faults.ts';
-import { createLoadControl, type LoadControl } from './lab/load.ts';
-import { type SlowProxy, startSlowProxy } from './lab/slow-proxy.ts';
-import { createVerdictSource, type VerdictSource } from './lab/verdict-facts.ts';
-import { prefixedLogger } from './log.ts';
-import { httpOk, isListening, waitFor } from './ports.ts';
-import { SupervisedProcess, serviceArgs } from './processes.ts';
 import { createProcessorFleet } from './processor-fleet.ts';
-import { readStackSettings, repoRoot } from './settings.ts';
 import { startInfra, writeLocalEnv } from './stack.ts';
 import { superviseInfra } from './watchdog.ts';
 

@@ -3,8 +3,8 @@
 import { type SpawnSyncReturns, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { pipeLines } from './processes.ts';
-import { repoRoot } from './settings.ts';
+import { pipeLines } from '../processes.ts';
+import { repoRoot } from '../settings.ts';
 
 export const binDir = join(repoRoot, '.data', 'bin');
 

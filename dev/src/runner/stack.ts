@@ -8,11 +8,11 @@ import {
   type KafkaConnection,
   plaintextConnection,
 } from '@metalmart/contracts/kafka-connection';
-import { ensureKafkaJars, kafkaNodePorts, type RunningKafka, startKafka } from './kafka.ts';
-import { prefixedLogger } from './log.ts';
-import { type RunningPostgres, startPostgres } from './postgres.ts';
-import type { StackSettings } from './settings.ts';
-import { ensureTopics } from './topics.ts';
+import { prefixedLogger } from '../log.ts';
+import { ensureKafkaJars, kafkaNodePorts, type RunningKafka, startKafka } from '../servers/kafka.ts';
+import { type RunningPostgres, startPostgres } from '../servers/postgres.ts';
+import { ensureTopics } from '../servers/topics.ts';
+import type { StackSettings } from '../settings.ts';
 
 export interface Infra {
   databaseUrl: string;

@@ -1,10 +1,10 @@
 // Vitest global setup of the integration tier: the real PostgreSQL and Kafka, started here unless already
 // running (npm run infra) or given (DATABASE_URL / KAFKA_BROKERS); stopped afterwards if started here.
 
+import { prefixedLogger } from '@metalmart/dev/log';
+import { startInfra } from '@metalmart/dev/runner/stack';
+import { readStackSettings } from '@metalmart/dev/settings';
 import type { TestProject } from 'vitest/node';
-import { prefixedLogger } from './log.ts';
-import { readStackSettings } from './settings.ts';
-import { startInfra } from './stack.ts';
 import { removeLeftoversOfEarlierRuns } from './test-leftovers.ts';
 import type {} from './vitest-context.ts';
 

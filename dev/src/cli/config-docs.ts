@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { type Schema, type VariableDoc, variablesOf } from '@metalmart/contracts';
 import { PROCESSOR_SETTINGS } from '@metalmart/order-processor/config';
 import { ORDER_SERVICE_SETTINGS } from '@metalmart/order-service/config';
-import { repoRoot } from './settings.ts';
+import { repoRoot } from '../settings.ts';
 
 const SERVICES: { id: string; source: string; schema: Schema }[] = [
   { id: 'order-service', source: 'services/order/src/config.ts', schema: ORDER_SERVICE_SETTINGS },

@@ -5,9 +5,9 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseBrokerList } from '@metalmart/contracts/kafka-connection';
 import { Admin } from '@platformatic/kafka';
-import { isListening, waitFor } from './ports.ts';
-import { pipeLines } from './processes.ts';
-import { repoRoot } from './settings.ts';
+import { isListening, waitFor } from '../ports.ts';
+import { pipeLines } from '../processes.ts';
+import { repoRoot } from '../settings.ts';
 
 const pom = join(repoRoot, 'dev', 'kafka', 'pom.xml');
 const propertiesTemplate = join(repoRoot, 'dev', 'kafka', 'server.properties');

@@ -7,9 +7,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { KafkaConnection } from '@metalmart/contracts/kafka-connection';
-import { ensureKafkaJars } from './kafka.ts';
-import { pipeLines } from './processes.ts';
-import { readStackSettings, repoRoot, type StackSettings } from './settings.ts';
+import { pipeLines } from '../processes.ts';
+import { ensureKafkaJars } from '../servers/kafka.ts';
+import { readStackSettings, repoRoot, type StackSettings } from '../settings.ts';
 
 const brokerPom = join(repoRoot, 'dev', 'kafka', 'pom.xml');
 /** Its parent is the broker's pom: one `kafka.version` for both. */

@@ -2,9 +2,9 @@
 // test tier (unit, frontend components, integration and browser tests against the real servers).
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { ensureChromium } from './chromium.ts';
-import { prefixedLogger } from './log.ts';
-import { repoRoot } from './settings.ts';
+import { prefixedLogger } from '../log.ts';
+import { repoRoot } from '../settings.ts';
+import { ensureChromium } from '../tools/chromium.ts';
 
 const log = prefixedLogger('test');
 const bin = (name: string) => `${repoRoot}/node_modules/.bin/${name}`;

@@ -1,7 +1,7 @@
 // `npm run scale -- N`: the running `npm start` runs N processor instances (started or stopped one by one);
 // `npm run scale` alone lists them.
-import { PROCESSORS_PATH } from './control.ts';
-import { readStackSettings } from './settings.ts';
+import { PROCESSORS_PATH } from '../runner/control.ts';
+import { readStackSettings } from '../settings.ts';
 
 const { controlPort } = readStackSettings();
 const url = `http://127.0.0.1:${controlPort}${PROCESSORS_PATH}`;

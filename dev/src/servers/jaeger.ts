@@ -4,10 +4,10 @@ import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { binDir, ensureGoProgram, type GoProgram } from './go-tool.ts';
-import { httpOk, isListening, waitFor } from './ports.ts';
-import { pipeLines } from './processes.ts';
-import { repoRoot } from './settings.ts';
+import { httpOk, isListening, waitFor } from '../ports.ts';
+import { pipeLines } from '../processes.ts';
+import { repoRoot } from '../settings.ts';
+import { binDir, ensureGoProgram, type GoProgram } from '../tools/go-tool.ts';
 
 const moduleDir = join(repoRoot, 'dev', 'jaeger');
 const jaegerConfig = join(moduleDir, 'config.yaml');

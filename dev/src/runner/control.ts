@@ -2,9 +2,9 @@
 // frontend dev server's /stack proxy) add and remove processor instances with it, and the page reads the fault
 // lab's verdict (lab/verdict.ts) from it.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { type FaultLab, FaultRefused } from './lab/faults.ts';
-import type { LoadControl } from './lab/load.ts';
-import type { VerdictSource } from './lab/verdict-facts.ts';
+import { type FaultLab, FaultRefused } from '../lab/faults.ts';
+import type { LoadControl } from '../lab/load.ts';
+import type { VerdictSource } from '../lab/verdict-facts.ts';
 import type { ProcessorFleet } from './processor-fleet.ts';
 
 export const PROCESSORS_PATH = '/stack/processors';

@@ -1,7 +1,7 @@
 // `npm run infra`: PostgreSQL and Kafka only, in the foreground, for running the services from an IDE or
 // a second terminal. Prints the settings they need as shell-ready NAME=value lines.
-import { prefixedLogger } from './log.ts';
-import { readStackSettings } from './settings.ts';
+import { prefixedLogger } from '../log.ts';
+import { readStackSettings } from '../settings.ts';
 import { startInfra, writeLocalEnv } from './stack.ts';
 
 const settings = readStackSettings();
