@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { placeOrders, statusCounts } from './support/fleet.ts';
 import { createTestDatabase, createTestTopic, kafkaBrokers, sendRecords, uniqueName } from './support/infra.ts';
 import { consumeWithConsoleConsumer, describeGroup } from './support/kafka-tools.ts';
+import { startPipeline } from './support/pipeline.ts';
 import { type ServiceProcess, startOrderService, startProcessor, waitUntil } from './support/processes.ts';
 
 const running: ServiceProcess[] = [];
@@ -117,22 +118,14 @@ describe('/api/ops', () => {
     const deadLetterTopic = await createTestTopic('ops-custom-dlq', 1);
     const groupId = uniqueName('ops-dlq-group');
     const env = { KAFKA_DLQ_TOPIC: deadLetterTopic };
-    const orderService = await startOrderService({
-      databaseUrl: await createTestDatabase(),
-      kafkaBrokers: kafkaBrokers(),
-      topic,
-      env: { ...env, OPS_API: '1', KAFKA_GROUP_ID: groupId },
-    });
-    running.push(orderService);
-    const processor = await startProcessor({
-      kafkaBrokers: kafkaBrokers(),
+    const { orderService } = await startPipeline({
       topic,
       groupId,
-      orderServiceUrl: orderService.url,
       instance: 'ops-dlq',
-      env,
+      running,
+      orderServiceEnv: { ...env, OPS_API: '1', KAFKA_GROUP_ID: groupId },
+      processorEnv: env,
     });
-    running.push(processor);
     const letters = async () => {
       const response = await fetch(`${orderService.url}/api/ops/dead-letters`);
       expect(response.status).toBe(200);

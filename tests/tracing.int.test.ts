@@ -4,10 +4,11 @@
 // producer span, with the messaging attributes of the semantic conventions.
 import { ORDER_PROCESSOR_GROUP, type TrackingResponse } from '@metalmart/contracts';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, createTestTopic, kafkaBrokers, uniqueName } from './support/infra.ts';
+import { createTestDatabase, createTestTopic, uniqueName } from './support/infra.ts';
 import { placeOrder } from './support/orders.ts';
 import { type ReceivedSpan, startOtlpReceiver } from './support/otlp.ts';
-import { type ServiceProcess, startOrderService, startProcessor, waitUntil } from './support/processes.ts';
+import { startPipeline } from './support/pipeline.ts';
+import { type ServiceProcess, waitUntil } from './support/processes.ts';
 
 const running: { stop(): Promise<unknown> }[] = [];
 afterAll(async () => {
@@ -32,22 +33,15 @@ describe('tracing', () => {
     const databaseUrl = await createTestDatabase();
     const topic = await createTestTopic('traced');
     const groupId = uniqueName(ORDER_PROCESSOR_GROUP);
-    const orderService = await startOrderService({
-      databaseUrl,
-      kafkaBrokers: kafkaBrokers(),
-      topic,
-      env: otlpEnv(receiver.endpoint, 'http/protobuf'),
-    });
-    running.push(orderService);
-    const processor = await startProcessor({
-      kafkaBrokers: kafkaBrokers(),
+    const { orderService, processor } = await startPipeline({
       topic,
       groupId,
-      orderServiceUrl: orderService.url,
       instance: 'traced',
-      env: otlpEnv(receiver.endpoint, 'http/json'),
+      running,
+      databaseUrl,
+      orderServiceEnv: otlpEnv(receiver.endpoint, 'http/protobuf'),
+      processorEnv: otlpEnv(receiver.endpoint, 'http/json'),
     });
-    running.push(processor);
 
     const placed = await placeOrder(orderService.url);
     let tracking = await track(orderService, placed.trackingToken);

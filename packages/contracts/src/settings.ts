@@ -58,6 +58,11 @@ export function textSetting(variable: string, fallback: string, meaning: string)
   return { docs: [{ variable, example: fallback, meaning }], read: (env) => env[variable] || fallback };
 }
 
+/** The same variable and docs, its value turned into what the service uses (hours into milliseconds). */
+export function mapSetting<T, U>(setting: Setting<T>, map: (value: T) => U): Setting<U> {
+  return { docs: setting.docs, read: (env) => map(setting.read(env)) };
+}
+
 /** The schema's variables, documented, in order (a variable two settings read is listed once). */
 export function variablesOf(schema: Schema): VariableDoc[] {
   const seen = new Map<string, VariableDoc>();

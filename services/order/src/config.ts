@@ -5,6 +5,7 @@ import {
   deadLetterTopicOf,
   type Env,
   intSetting,
+  mapSetting,
   ORDER_CREATED_TOPIC,
   ORDER_PROCESSOR_GROUP,
   readSettings,
@@ -16,12 +17,6 @@ import { kafkaConnectionSetting } from '@metalmart/contracts/kafka-connection';
 
 const LOCAL_DATABASE = 'postgres://metalmart:metalmart-local@127.0.0.1:55432/metalmart';
 const kafkaTopic = textSetting('KAFKA_TOPIC', ORDER_CREATED_TOPIC, 'Topic the outbox publishes to.');
-const retentionHours = intSetting(
-  'OUTBOX_RETENTION_HOURS',
-  168,
-  [1, 87_600],
-  'Published outbox rows older than this are deleted (kept a while to look into, and for replays; unpublished ones never).',
-);
 
 /**
  * Every variable the Order Service reads, with its default and meaning: the parser below, `.env.example`, the
@@ -87,7 +82,15 @@ export const ORDER_SERVICE_SETTINGS = {
     [10, 600_000],
     'Safety-net poll of the outbox: rows left by a crash or written by another instance (the relay is woken after each commit).',
   ),
-  outboxRetentionMs: { docs: retentionHours.docs, read: (env: Env) => retentionHours.read(env) * 3_600_000 },
+  outboxRetentionMs: mapSetting(
+    intSetting(
+      'OUTBOX_RETENTION_HOURS',
+      168,
+      [1, 87_600],
+      'Published outbox rows older than this are deleted (kept a while to look into, and for replays; unpublished ones never).',
+    ),
+    (hours) => hours * 3_600_000,
+  ),
   orderRateLimitPerMinute: intSetting(
     'ORDER_RATE_LIMIT_PER_MINUTE',
     0,
