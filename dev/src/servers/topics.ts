@@ -1,4 +1,5 @@
-import { deadLetterTopicOf } from '@metalmart/contracts';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { BACKOFFS, backoffDelay, deadLetterTopicOf } from '@metalmart/contracts';
 import { clientOptions, type KafkaConnection } from '@metalmart/contracts/kafka-connection';
 import { Admin, type ClusterMetadata, ConfigResourceTypes } from '@platformatic/kafka';
 
@@ -44,7 +45,7 @@ export async function ensureTopics(kafka: KafkaConnection, plan: TopicPlan): Pro
     const problems: string[] = [];
     for (const { name, partitions } of wanted) {
       if (!existing.has(name)) {
-        await admin.createTopics({ topics: [name], partitions, replicas: factor, configs });
+        await createTopic(admin, { name, partitions, factor, configs });
         continue;
       }
       const metadata = await admin.metadata({ topics: [name] });
@@ -55,6 +56,49 @@ export async function ensureTopics(kafka: KafkaConnection, plan: TopicPlan): Pro
     return problems;
   } finally {
     await admin.close();
+  }
+}
+
+/** What the brokers said inside a client error: their error ids and messages (an AggregateError nests them). */
+export function brokerReasons(error: unknown): { id: string; canRetry: boolean; text: string }[] {
+  const nested = error instanceof AggregateError ? error.errors : [];
+  const own = error as { apiId?: string; canRetry?: boolean; serverErrorMessage?: string | null; message?: string };
+  const here = own?.apiId
+    ? [{ id: own.apiId, canRetry: own.canRetry === true, text: own.serverErrorMessage || own.message || own.apiId }]
+    : [];
+  return [...here, ...nested.flatMap(brokerReasons)];
+}
+
+// Brokers that have just (re)started may not all be registered yet: the same request succeeds a moment later.
+const SETTLING = new Set(['INVALID_REPLICATION_FACTOR', 'NOT_CONTROLLER', 'REQUEST_TIMED_OUT']);
+
+/**
+ * Creates one topic; a topic someone else created meanwhile is fine, a cluster still settling is asked again
+ * (up to 5 times, with the topics backoff), anything else throws naming the brokers' reasons.
+ */
+async function createTopic(
+  admin: Admin,
+  topic: { name: string; partitions: number; factor: number; configs: { name: string; value: string }[] },
+): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await admin.createTopics({
+        topics: [topic.name],
+        partitions: topic.partitions,
+        replicas: topic.factor,
+        configs: topic.configs,
+      });
+      return;
+    } catch (error) {
+      const reasons = brokerReasons(error);
+      if (reasons.length > 0 && reasons.every((r) => r.id === 'TOPIC_ALREADY_EXISTS')) return;
+      const settling = reasons.length > 0 && reasons.every((r) => r.canRetry || SETTLING.has(r.id));
+      if (!settling || attempt === 5) {
+        const why = reasons.map((r) => `${r.id}: ${r.text}`).join('; ') || (error as Error).message;
+        throw new Error(`creating topic ${topic.name} (factor ${topic.factor}) failed: ${why}`, { cause: error });
+      }
+      await sleep(backoffDelay(attempt, BACKOFFS.topics));
+    }
   }
 }
 

@@ -24,6 +24,8 @@ export const BACKOFFS = {
   order: { baseMs: 500, maxMs: 15_000 },
   /** A dead-letter publish that Kafka refused. */
   deadLetter: { baseMs: 200, maxMs: 10_000 },
+  /** The topics step asking again while a cluster's brokers settle (just started, a controller moving). */
+  topics: { baseMs: 500, maxMs: 5000 },
   /** `npm start` restarting a service that died. */
   restart: { baseMs: 1000, maxMs: 10_000 },
 } as const satisfies Record<string, Backoff>;
