@@ -6,11 +6,12 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { createHash, generateKeyPairSync, randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { pipeLines } from '../../../dev/src/processes.ts';
 import { binDir, ensureGoProgram, type GoProgram } from '../../../dev/src/tools/go-tool.ts';
+import { freePort } from '../../../tests/support/processes.ts';
 import { repoPath } from './files.ts';
 
 export const KUBERNETES_VERSION = 'v1.37.2';
@@ -89,21 +90,6 @@ export function goModuleDir(moduleAtVersion: string): string {
   return info.Dir;
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
-      );
-    });
-  });
-}
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 export interface KubectlRun {
   code: number | null;
   stdout: string;
@@ -166,7 +152,7 @@ export async function startControlPlane(nodes = 3): Promise<ControlPlane> {
 
   try {
     const [etcdClient, etcdPeer, apiPort, managerPort, schedulerPort, kwokPort] = await Promise.all(
-      Array.from({ length: 6 }, freePort),
+      Array.from({ length: 6 }, () => freePort()),
     );
     run('etcd', PROGRAMS.etcd.binary, [
       `--data-dir=${join(dir, 'etcd')}`,
