@@ -5,19 +5,48 @@ import { isIP } from 'node:net';
 import type { ConnectionOptions as TlsOptions } from 'node:tls';
 import { connectionsConnectsChannel } from '@platformatic/kafka';
 import { ConfigError, type Env } from './env.ts';
-import type { Setting } from './settings.ts';
+import type { Setting, VariableDoc } from './settings.ts';
 
 const DEFAULT_KAFKA_BROKERS = '127.0.0.1:9092';
-/** The variables of a secured connection, besides KAFKA_BROKERS (README, Configuration). */
-export const KAFKA_CONNECTION_VARIABLES = [
-  'KAFKA_SECURITY_PROTOCOL',
-  'KAFKA_SSL_CA_FILE',
-  'KAFKA_SSL_CERT_FILE',
-  'KAFKA_SSL_KEY_FILE',
-  'KAFKA_SASL_MECHANISM',
-  'KAFKA_SASL_USERNAME',
-  'KAFKA_SASL_PASSWORD',
-] as const;
+/** Every variable of the connection with its default and meaning (the services' config docs take them from here). */
+const KAFKA_CONNECTION_DOCS: VariableDoc[] = [
+  {
+    variable: 'KAFKA_BROKERS',
+    example: DEFAULT_KAFKA_BROKERS,
+    meaning: 'The Kafka cluster: a comma-separated `host:port` list (any one reachable address finds the rest).',
+  },
+  {
+    variable: 'KAFKA_SECURITY_PROTOCOL',
+    example: 'PLAINTEXT',
+    meaning: "`PLAINTEXT`, `SSL`, `SASL_PLAINTEXT` or `SASL_SSL`, as Kafka's own clients name it.",
+  },
+  {
+    variable: 'KAFKA_SSL_CA_FILE',
+    shownDefault: 'system trust store',
+    meaning: "PEM file of the CA(s) that signed the brokers' certificates (with `SSL` / `SASL_SSL`).",
+  },
+  {
+    variable: 'KAFKA_SSL_CERT_FILE',
+    shownDefault: 'none',
+    meaning: 'A client certificate (PEM) for a cluster that asks for one (mutual TLS), with its key:',
+  },
+  { variable: 'KAFKA_SSL_KEY_FILE', shownDefault: 'none', meaning: "the client certificate's key (PEM)." },
+  {
+    variable: 'KAFKA_SASL_MECHANISM',
+    shownDefault: 'none',
+    meaning: '`PLAIN`, `SCRAM-SHA-256` or `SCRAM-SHA-512` (required with `SASL_*`).',
+  },
+  { variable: 'KAFKA_SASL_USERNAME', shownDefault: 'none', meaning: 'SASL user (required with `SASL_*`).' },
+  {
+    variable: 'KAFKA_SASL_PASSWORD',
+    shownDefault: 'none',
+    meaning: 'SASL password (required with `SASL_*`); a refused one is logged once, and the service keeps running.',
+  },
+];
+/** The variables of a secured connection, besides KAFKA_BROKERS. */
+export const KAFKA_CONNECTION_VARIABLES = KAFKA_CONNECTION_DOCS.map((d) => d.variable).filter(
+  (name) => name !== 'KAFKA_BROKERS',
+);
 const SECURITY_PROTOCOLS = ['PLAINTEXT', 'SSL', 'SASL_PLAINTEXT', 'SASL_SSL'] as const;
 const SASL_MECHANISMS = ['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512'] as const;
 export type SecurityProtocol = (typeof SECURITY_PROTOCOLS)[number];
@@ -113,40 +142,7 @@ export function kafkaConnectionFromEnv(env: Env, fallbackBrokers = DEFAULT_KAFKA
 
 /** The connection as a setting of a service's schema: read by kafkaConnectionFromEnv, its variables documented. */
 export const kafkaConnectionSetting: Setting<KafkaConnection> = {
-  docs: [
-    {
-      variable: 'KAFKA_BROKERS',
-      example: DEFAULT_KAFKA_BROKERS,
-      meaning: 'The Kafka cluster: a comma-separated `host:port` list (any one reachable address finds the rest).',
-    },
-    {
-      variable: 'KAFKA_SECURITY_PROTOCOL',
-      example: 'PLAINTEXT',
-      meaning: "`PLAINTEXT`, `SSL`, `SASL_PLAINTEXT` or `SASL_SSL`, as Kafka's own clients name it.",
-    },
-    {
-      variable: 'KAFKA_SSL_CA_FILE',
-      shownDefault: 'system trust store',
-      meaning: "PEM file of the CA(s) that signed the brokers' certificates (with `SSL` / `SASL_SSL`).",
-    },
-    {
-      variable: 'KAFKA_SSL_CERT_FILE',
-      shownDefault: 'none',
-      meaning: 'A client certificate (PEM) for a cluster that asks for one (mutual TLS), with its key:',
-    },
-    { variable: 'KAFKA_SSL_KEY_FILE', shownDefault: 'none', meaning: "the client certificate's key (PEM)." },
-    {
-      variable: 'KAFKA_SASL_MECHANISM',
-      shownDefault: 'none',
-      meaning: '`PLAIN`, `SCRAM-SHA-256` or `SCRAM-SHA-512` (required with `SASL_*`).',
-    },
-    { variable: 'KAFKA_SASL_USERNAME', shownDefault: 'none', meaning: 'SASL user (required with `SASL_*`).' },
-    {
-      variable: 'KAFKA_SASL_PASSWORD',
-      shownDefault: 'none',
-      meaning: 'SASL password (required with `SASL_*`); a refused one is logged once, and the service keeps running.',
-    },
-  ],
+  docs: KAFKA_CONNECTION_DOCS,
   read: (env) => kafkaConnectionFromEnv(env),
 };
 

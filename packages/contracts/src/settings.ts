@@ -33,22 +33,16 @@ export function intSetting(
   fallback: number,
   [min, max]: [number, number],
   meaning: string,
-  shownDefault?: string,
 ): Setting<number> {
   return {
-    docs: [{ variable, example: String(fallback), meaning, ...(shownDefault ? { shownDefault } : {}) }],
+    docs: [{ variable, example: String(fallback), meaning }],
     read: (env) => intFromEnv(env, variable, fallback, min, max),
   };
 }
 
-export function boolSetting(
-  variable: string,
-  fallback: boolean,
-  meaning: string,
-  shownDefault?: string,
-): Setting<boolean> {
+export function boolSetting(variable: string, fallback: boolean, meaning: string): Setting<boolean> {
   return {
-    docs: [{ variable, example: fallback ? '1' : '0', meaning, ...(shownDefault ? { shownDefault } : {}) }],
+    docs: [{ variable, example: fallback ? '1' : '0', meaning }],
     read: (env) => boolFromEnv(env, variable, fallback),
   };
 }

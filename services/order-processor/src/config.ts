@@ -4,6 +4,7 @@ import {
   DEFAULT_PORTS,
   deadLetterTopicOf,
   type Env,
+  intFromEnv,
   intSetting,
   ORDER_CREATED_TOPIC,
   ORDER_PROCESSOR_GROUP,
@@ -98,8 +99,7 @@ export const PROCESSOR_SETTINGS = {
       },
     ],
     // Long enough for a whole workflow (three stages and their calls) to finish after SIGTERM.
-    read: (env: Env) =>
-      intSetting('SHUTDOWN_GRACE_MS', 3 * stageDelayMs.read(env) + 5000, [0, 3_600_000], '').read(env),
+    read: (env: Env) => intFromEnv(env, 'SHUTDOWN_GRACE_MS', 3 * stageDelayMs.read(env) + 5000, 0, 3_600_000),
   },
   maxAttempts: intSetting(
     'PROCESSOR_MAX_ATTEMPTS',
